@@ -1,0 +1,61 @@
+using static TorchSharp.torch;
+
+namespace Adversa.Data;
+
+/// <summary>One mini-batch: model-ready images plus labels or attributes. Disposing frees all three.</summary>
+public sealed record Batch(Tensor Images, Tensor? Labels, Tensor? Attributes) : IDisposable
+{
+    public int Size => (int)Images.shape[0];
+
+    public void Dispose()
+    {
+        Images.Dispose();
+        Labels?.Dispose();
+        Attributes?.Dispose();
+    }
+}
+
+/// <summary>
+/// Batches an in-memory <see cref="ImageSet"/>. The order of epoch e is a permutation drawn from its own
+/// generator seeded with (seed, e), independent of the global RNG, so a run resumed at epoch e, batch k sees
+/// exactly the batches the uninterrupted run would have seen.
+/// </summary>
+public sealed class DataLoader(ImageSet set, int batchSize, ImageTransform transform, bool shuffle = true, long seed = 0, bool dropLast = true)
+{
+    public ImageSet Set { get; } = set;
+    public int BatchSize { get; } = batchSize;
+    public ImageTransform Transform { get; } = transform;
+
+    public int BatchesPerEpoch => dropLast ? Set.Count / BatchSize : (Set.Count + BatchSize - 1) / BatchSize;
+
+    public Tensor Order(int epoch)
+    {
+        if (!shuffle) return arange(Set.Count, dtype: ScalarType.Int64);
+        using var g = new Generator((ulong)(seed * 1_000_003 + epoch));
+        return randperm(Set.Count, generator: g);
+    }
+
+    public IEnumerable<Batch> Epoch(int epoch, int skipBatches = 0)
+    {
+        using var order = Order(epoch);
+        for (int b = skipBatches; b < BatchesPerEpoch; b++)
+        {
+            int start = b * BatchSize, size = Math.Min(BatchSize, Set.Count - start);
+            using var idx = order.narrow(0, start, size);
+            yield return Take(idx);
+        }
+    }
+
+    /// <summary>An endless stream over epochs (for the target domain in domain adaptation, which is shorter or longer than the source).</summary>
+    public IEnumerable<Batch> Forever(int firstEpoch = 0)
+    {
+        for (int e = firstEpoch; ; e++)
+            foreach (var b in Epoch(e)) yield return b;
+    }
+
+    public Batch Take(Tensor index)
+    {
+        using var raw = Set.Images.index_select(0, index);
+        return new Batch(Transform.Apply(raw), Set.Labels?.index_select(0, index), Set.Attributes?.index_select(0, index));
+    }
+}

@@ -1,0 +1,56 @@
+using Adversa.Common;
+using StbImageSharp;
+using StbImageWriteSharp;
+using static TorchSharp.torch;
+
+namespace Adversa.Data;
+
+/// <summary>
+/// PNG/JPEG decoding and PNG encoding with the managed stb ports (no native code, safe to call from many
+/// threads at once, which the parallel loaders rely on).
+/// </summary>
+public static class ImageCodec
+{
+    /// <summary>Decodes an encoded image into interleaved HWC bytes with the requested channel count (1 or 3).</summary>
+    public static (byte[] Pixels, int Width, int Height) Decode(byte[] encoded, int channels, string sourceName)
+    {
+        if (encoded.Length == 0) throw new DataFormatException(sourceName, "empty image file");
+        try
+        {
+            var img = ImageResult.FromMemory(encoded, channels == 1 ? StbImageSharp.ColorComponents.Grey : StbImageSharp.ColorComponents.RedGreenBlue);
+            return (img.Data, img.Width, img.Height);
+        }
+        catch (Exception e) when (e is not AdversaException)
+        {
+            throw new DataFormatException(sourceName, $"not a decodable PNG/JPEG image ({e.Message})", e);
+        }
+    }
+
+    /// <summary>Writes HWC bytes (1 or 3 channels) as PNG, creating the folder if needed.</summary>
+    public static void WritePng(string path, byte[] hwc, int width, int height, int channels)
+    {
+        var dir = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path));
+        if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
+        using var stream = File.Create(path);
+        new ImageWriter().WritePng(hwc, width, height,
+            channels == 1 ? StbImageWriteSharp.ColorComponents.Grey : StbImageWriteSharp.ColorComponents.RedGreenBlue, stream);
+    }
+
+    /// <summary>Writes a uint8 [C,H,W] tensor as PNG.</summary>
+    public static void WritePng(string path, Tensor chw)
+    {
+        using var scope = NewDisposeScope();
+        var t = chw.to_type(ScalarType.Byte).permute(1, 2, 0).contiguous();
+        WritePng(path, t.bytes.ToArray(), (int)chw.shape[2], (int)chw.shape[1], (int)chw.shape[0]);
+    }
+
+    /// <summary>True when the file starts with the PNG signature and decodes.</summary>
+    public static bool IsValidPng(string path)
+    {
+        var bytes = File.ReadAllBytes(path);
+        ReadOnlySpan<byte> sig = [137, 80, 78, 71, 13, 10, 26, 10];
+        if (bytes.Length < 8 || !bytes.AsSpan(0, 8).SequenceEqual(sig)) return false;
+        try { ImageResult.FromMemory(bytes, StbImageSharp.ColorComponents.RedGreenBlue); return true; }
+        catch { return false; }
+    }
+}
