@@ -31,9 +31,14 @@ public static class ImageOps
     }
 
     /// <summary>For each output index, the input indices it covers and their normalised weights.</summary>
-    static List<(int Index, float Weight)>[] Weights(int inSize, int outSize)
+    static readonly System.Collections.Concurrent.ConcurrentDictionary<(int, int), (int Index, float Weight)[][]> WeightCache = new();
+
+    static (int Index, float Weight)[][] Weights(int inSize, int outSize) =>
+        WeightCache.GetOrAdd((inSize, outSize), k => ComputeWeights(k.Item1, k.Item2));
+
+    static (int Index, float Weight)[][] ComputeWeights(int inSize, int outSize)
     {
-        var result = new List<(int, float)>[outSize];
+        var result = new (int, float)[outSize][];
         double scale = (double)inSize / outSize;
         for (int o = 0; o < outSize; o++)
         {
@@ -55,7 +60,7 @@ public static class ImageOps
                 list.Add((Math.Clamp(i0, 0, inSize - 1), (float)(1 - f)));
                 if (f > 1e-9) list.Add((Math.Clamp(i0 + 1, 0, inSize - 1), (float)f));
             }
-            result[o] = list;
+            result[o] = list.ToArray();
         }
         return result;
     }

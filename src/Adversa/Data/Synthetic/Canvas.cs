@@ -22,10 +22,15 @@ public sealed class Canvas(int width, int height)
     }
 
     /// <summary>Blends <paramref name="colour"/> with coverage = clamp(0.5 - signedDistance) per pixel centre.</summary>
-    public void Paint(Func<float, float, float> signedDistance, (float R, float G, float B) colour, float opacity = 1f)
+    /// <remarks>Only pixels inside <paramref name="box"/> (x0, y0, x1, y1; default: all) are visited.</remarks>
+    public void Paint(Func<float, float, float> signedDistance, (float R, float G, float B) colour, float opacity = 1f,
+                      (float X0, float Y0, float X1, float Y1)? box = null)
     {
-        for (int y = 0; y < Height; y++)
-            for (int x = 0; x < Width; x++)
+        var (bx0, by0, bx1, by1) = box ?? (0, 0, Width, Height);
+        int xs = Math.Max(0, (int)MathF.Floor(bx0) - 1), xe = Math.Min(Width, (int)MathF.Ceiling(bx1) + 1);
+        int ys = Math.Max(0, (int)MathF.Floor(by0) - 1), ye = Math.Min(Height, (int)MathF.Ceiling(by1) + 1);
+        for (int y = ys; y < ye; y++)
+            for (int x = xs; x < xe; x++)
             {
                 float a = Math.Clamp(0.5f - signedDistance(x + 0.5f, y + 0.5f), 0f, 1f) * opacity;
                 if (a <= 0) continue;
@@ -37,10 +42,13 @@ public sealed class Canvas(int width, int height)
     }
 
     public void FillEllipse(float cx, float cy, float rx, float ry, (float, float, float) colour, float opacity = 1f) =>
-        Paint((x, y) => EllipseDistance(x - cx, y - cy, rx, ry), colour, opacity);
+        Paint((x, y) => EllipseDistance(x - cx, y - cy, rx, ry), colour, opacity, (cx - rx - 1, cy - ry - 1, cx + rx + 1, cy + ry + 1));
 
     public void StrokePolyline(IReadOnlyList<(float X, float Y)> points, float thickness, (float, float, float) colour, float opacity = 1f) =>
-        Paint((x, y) => PolylineDistance(points, x, y) - thickness / 2, colour, opacity);
+        Paint((x, y) => PolylineDistance(points, x, y) - thickness / 2, colour, opacity, Bounds(points, thickness));
+
+    static (float, float, float, float) Bounds(IReadOnlyList<(float X, float Y)> points, float pad) =>
+        (points.Min(p => p.X) - pad, points.Min(p => p.Y) - pad, points.Max(p => p.X) + pad, points.Max(p => p.Y) + pad);
 
     /// <summary>Approximate signed distance to an axis-aligned ellipse (exact for circles).</summary>
     public static float EllipseDistance(float dx, float dy, float rx, float ry)

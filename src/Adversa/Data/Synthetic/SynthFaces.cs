@@ -47,7 +47,7 @@ public static class SynthFaces
         c.FillEllipse(cx, cy, rx, ry, skin);
         // Hair on top of the head: a cap for short hair, a fuller fringe for long hair.
         c.Paint((x, y) => MathF.Max(Canvas.EllipseDistance(x - cx, y - (cy - ry * 0.55f), rx + 1.5f, ry * (male ? 0.55f : 0.62f)),
-                                    y - (cy - ry * (male ? 0.45f : 0.35f))), hair);
+                                    y - (cy - ry * (male ? 0.45f : 0.35f))), hair, 1f, (cx - rx - 3, cy - 2 * ry, cx + rx + 3, cy));
 
         float eyeY = cy - 2 + U(r, -1, 1), eyeDx = rx * 0.42f;
         var eye = (U(r, 20, 60), U(r, 20, 50), U(r, 20, 50));
@@ -57,7 +57,8 @@ public static class SynthFaces
         {
             var frame = (U(r, 0, 40), U(r, 0, 40), U(r, 0, 40));
             foreach (var sx in new[] { -1f, 1f })
-                c.Paint((x, y) => MathF.Abs(Canvas.EllipseDistance(x - (cx + sx * eyeDx), y - eyeY, 4.6f, 3.8f)) - 0.7f, frame);
+                c.Paint((x, y) => MathF.Abs(Canvas.EllipseDistance(x - (cx + sx * eyeDx), y - eyeY, 4.6f, 3.8f)) - 0.7f, frame, 1f,
+                        (cx + sx * eyeDx - 6, eyeY - 6, cx + sx * eyeDx + 6, eyeY + 6));
             c.StrokePolyline([(cx - eyeDx + 4.4f, eyeY), (cx + eyeDx - 4.4f, eyeY)], 1.2f, frame);
         }
         c.StrokePolyline([(cx, eyeY + 3), (cx - 1.2f, eyeY + 8), (cx + 0.8f, eyeY + 8.5f)], 1.0f, (skin.Item1 * 0.75f, skin.Item2 * 0.7f, skin.Item3 * 0.7f));
@@ -67,8 +68,8 @@ public static class SynthFaces
         if (smiling)
         {
             // Open smile: a filled lower half-ellipse with teeth, corners raised.
-            c.Paint((x, y) => MathF.Max(Canvas.EllipseDistance(x - cx, y - (mouthY - 1.5f), mouthW, 5f), (mouthY - 1.5f) - y), lips);
-            c.Paint((x, y) => MathF.Max(Canvas.EllipseDistance(x - cx, y - (mouthY - 1.5f), mouthW * 0.8f, 2.6f), (mouthY - 1.5f) - y), (240, 240, 235));
+            c.Paint((x, y) => MathF.Max(Canvas.EllipseDistance(x - cx, y - (mouthY - 1.5f), mouthW, 5f), (mouthY - 1.5f) - y), lips, 1f, (cx - mouthW - 2, mouthY - 4, cx + mouthW + 2, mouthY + 6));
+            c.Paint((x, y) => MathF.Max(Canvas.EllipseDistance(x - cx, y - (mouthY - 1.5f), mouthW * 0.8f, 2.6f), (mouthY - 1.5f) - y), (240, 240, 235), 1f, (cx - mouthW - 2, mouthY - 4, cx + mouthW + 2, mouthY + 4));
         }
         else
         {

@@ -1,0 +1,54 @@
+using System.CommandLine;
+using Adversa.Common;
+using Adversa.Training;
+
+namespace Adversa.Cli;
+
+/// <summary>Entry-point plumbing: exit codes and one-line errors.</summary>
+public static class Cli
+{
+    public const int ExitUserError = 2, ExitInternalError = 1;
+
+    public static int Invoke(RootCommand root, string[] args, TextWriter? output = null, TextWriter? error = null)
+    {
+        var config = new InvocationConfiguration { EnableDefaultExceptionHandler = false };
+        if (output is not null) config.Output = output;
+        if (error is not null) config.Error = error;
+        var parse = root.Parse(args);
+        try
+        {
+            return parse.Invoke(config);
+        }
+        catch (Exception e)
+        {
+            var err = error ?? Console.Error;
+            bool verbose = parse.GetValue(CommonOptions.Verbose);
+            var user = Unwrap(e);
+            if (user is AdversaException)
+            {
+                err.WriteLine($"error: {user.Message}");
+                if (verbose) err.WriteLine(e);
+                return ExitUserError;
+            }
+            err.WriteLine($"error: {user.GetType().Name}: {FirstLine(user.Message)} (run with --verbose for details)");
+            if (verbose) err.WriteLine(e);
+            return ExitInternalError;
+        }
+    }
+
+    static Exception Unwrap(Exception e)
+    {
+        while (e is AggregateException { InnerException: not null } or System.Reflection.TargetInvocationException { InnerException: not null }
+               or TypeInitializationException { InnerException: not null })
+            e = e.InnerException!;
+        return e;
+    }
+
+    static string FirstLine(string s) => s.Split('\n')[0].Trim();
+
+    /// <summary>The progress sink for this process: a live bar on a terminal, plain periodic lines otherwise.</summary>
+    public static IProgressSink Progress(TextWriter? output = null) =>
+        output is null && !Console.IsOutputRedirected && Environment.GetEnvironmentVariable("CI") is null
+            ? new ConsoleProgress()
+            : new PlainProgress(output ?? Console.Out);
+}

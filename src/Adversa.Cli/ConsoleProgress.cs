@@ -1,0 +1,63 @@
+using Adversa.Training;
+using Spectre.Console;
+
+namespace Adversa.Cli;
+
+/// <summary>
+/// A live Spectre.Console bar for terminals. Spectre's progress display owns the console inside a callback,
+/// so it runs on its own thread between Start and Finish while the caller keeps its plain loop.
+/// </summary>
+public sealed class ConsoleProgress : IProgressSink
+{
+    ProgressTask? _task;
+    Task? _display;
+    ManualResetEventSlim? _done;
+    string _title = "";
+    string _unit = "step";
+    DateTime _started;
+
+    public void Start(string title, long total, string unit = "step")
+    {
+        (_title, _unit, _started) = (title, unit, DateTime.UtcNow);
+        var ready = new ManualResetEventSlim();
+        _done = new ManualResetEventSlim();
+        var done = _done;
+        _display = Task.Run(() => AnsiConsole.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(),
+                     new ElapsedTimeColumn(), new RemainingTimeColumn())
+            .Start(ctx =>
+            {
+                _task = ctx.AddTask(Markup.Escape(title), maxValue: Math.Max(1, total));
+                if (total <= 0) _task.IsIndeterminate = true;
+                ready.Set();
+                done.Wait();
+                ctx.Refresh();
+            }));
+        ready.Wait();
+    }
+
+    public void Update(long done, IReadOnlyList<(string Name, double Value)>? metrics = null)
+    {
+        if (_task is null) return;
+        _task.Value = done;
+        double secs = (DateTime.UtcNow - _started).TotalSeconds;
+        var text = $"{_title} {(secs > 0 ? done / secs : 0):F1} {_unit}s/s";
+        if (metrics is not null) text += " " + string.Join(" ", metrics.Select(m => $"{m.Name} {m.Value:G4}"));
+        _task.Description = Markup.Escape(text);
+    }
+
+    public void Finish()
+    {
+        if (_task is not null) _task.Value = _task.MaxValue;
+        _done?.Set();
+        _display?.Wait();
+        _task = null;
+    }
+
+    public void Log(string message)
+    {
+        if (_task is not null) AnsiConsole.MarkupLine(Markup.Escape(message));
+        else Console.WriteLine(message);
+    }
+}
