@@ -22,7 +22,7 @@ public static class ImageCodec
         }
         catch (Exception e) when (e is not AdversaException)
         {
-            throw new DataFormatException(sourceName, $"not a decodable PNG/JPEG image ({e.Message})", e);
+            throw new DataFormatException(sourceName, $"not a decodable PNG/JPEG image (corrupt or truncated: {e.Message.Trim()})", e);
         }
     }
 

@@ -17,11 +17,20 @@ public static class PixelCache
         {
             var start = (IntPtr)basePtr;
             var options = new ParallelOptions { MaxDegreeOfParallelism = threads ?? Environment.ProcessorCount };
-            Parallel.For(0, count, options, i =>
+            try
             {
-                var span = new Span<byte>((byte*)start + i * row, (int)row);
-                fill(i, span);
-            });
+                Parallel.For(0, count, options, i =>
+                {
+                    var span = new Span<byte>((byte*)start + i * row, (int)row);
+                    fill(i, span);
+                });
+            }
+            catch (AggregateException e)
+            {
+                cache.Dispose();
+                // Report the first bad file, not a wrapper: users need its name, not the thread pool's.
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+            }
         }
         return cache;
     }

@@ -32,7 +32,8 @@ public static class MatV5Reader
         var text = Encoding.ASCII.GetString(data, 0, 10);
         if (!text.StartsWith("MATLAB 5.0"))
         {
-            if (data.AsSpan(0, 8).SequenceEqual("\x89HDF\r\n\x1a\n"u8) || data.AsSpan(512, Math.Min(8, data.Length - 512)).SequenceEqual("\x89HDF\r\n\x1a\n"u8))
+            ReadOnlySpan<byte> hdf5 = [0x89, (byte)'H', (byte)'D', (byte)'F', 0x0D, 0x0A, 0x1A, 0x0A];
+            if (data.AsSpan(0, 8).SequenceEqual(hdf5) || (data.Length >= 520 && data.AsSpan(512, 8).SequenceEqual(hdf5)))
                 throw new DataFormatException(path, "this is a MAT v7.3 (HDF5) file; save it with -v7 or read it as HDF5");
             throw new DataFormatException(path, "not a MATLAB 5.0 MAT-file (header text missing)");
         }

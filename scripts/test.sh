@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Runs the whole test suite and ends with one line "N passed, N failed" taken from the TRX results file.
+set -uo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$here"
+bash scripts/setup-native.sh || exit 1
+results="$here/TestResults"
+rm -rf "$results"
+dotnet test tests/Adversa.Tests -c Release -nologo \
+  --logger "trx;LogFileName=results.trx" --logger "console;verbosity=normal" \
+  --results-directory "$results" "$@"
+status=$?
+passed=0; failed=0; skipped=0; found=0
+for f in "$results"/*.trx; do
+  [ -f "$f" ] || continue
+  found=1
+  c=$(grep -o '<Counters [^>]*>' "$f" | head -n 1)
+  get() { sed -E "s/.* $1=\"([0-9]+)\".*/\1/" <<<"$c"; }
+  total=$(get total); executed=$(get executed)
+  passed=$((passed + $(get passed)))
+  failed=$((failed + $(get failed) + $(get error) + $(get timeout) + $(get aborted)))
+  skipped=$((skipped + total - executed))
+done
+if [ "$found" = 0 ]; then
+  echo "no test results were written (build failure?)"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+if [ "$skipped" -gt 0 ]; then echo "$passed passed, $failed failed, $skipped skipped"; else echo "$passed passed, $failed failed"; fi
+[ "$status" = 0 ] && [ "$failed" = 0 ]
