@@ -9,4 +9,6 @@ var root = new RootCommand(
 root.Options.Add(CommonOptions.Verbose);
 root.Subcommands.Add(InfoCommand.Build());
 root.Subcommands.Add(DataCommands.Build());
+root.Subcommands.Add(GanCommands.Build());
+root.Subcommands.Add(SummaryCommand.Build());
 return Cli.Invoke(root, args);

@@ -1,0 +1,128 @@
+using System.CommandLine;
+using System.Text.Json;
+using Adversa.Common;
+using Adversa.Data;
+using Adversa.Gan;
+using Adversa.Training;
+using TorchSharp.PyBridge;
+using static TorchSharp.torch;
+
+namespace Adversa.Cli.Commands;
+
+/// <summary><c>adversa gan train | sample | export</c>: the unconditional DCGAN face generator.</summary>
+public static class GanCommands
+{
+    public static Command Build()
+    {
+        var gan = new Command("gan", "DCGAN: unconditional 64x64 face generator (train, sample a grid, export weights)");
+        gan.Subcommands.Add(Train());
+        gan.Subcommands.Add(Sample());
+        gan.Subcommands.Add(Export());
+        return gan;
+    }
+
+    static Command Train()
+    {
+        var data = new Option<string>("--data") { Description = "Training faces: synth-faces (embedded) or celeba (needs --data-root)", DefaultValueFactory = _ => "synth-faces" };
+        var split = new Option<string>("--split") { Description = "CelebA split to train on", DefaultValueFactory = _ => "all" };
+        var (root, limit, seed, threads, device) = (CommonOptions.DataRoot(), CommonOptions.Limit(), CommonOptions.Seed(), CommonOptions.Threads(), CommonOptions.Device());
+        var (epochs, batch) = (CommonOptions.Epochs(5), CommonOptions.Batch(64));
+        var output = CommonOptions.Out("runs/gan", "Run folder: checkpoint.zip, samples/epoch_NNN.png, loss.png");
+        var lr = new Option<double>("--lr") { Description = "Adam learning rate for G and D", DefaultValueFactory = _ => 2e-4 };
+        var beta1 = new Option<double>("--beta1") { Description = "Adam beta1", DefaultValueFactory = _ => 0.5 };
+        var decayEvery = new Option<int>("--lr-decay-every") { Description = "Multiply the learning rate by --lr-decay-factor every N epochs (0: never; the study used 40)", DefaultValueFactory = _ => 0 };
+        var decayFactor = new Option<double>("--lr-decay-factor") { Description = "Factor of the step decay", DefaultValueFactory = _ => 0.5 };
+        var nz = new Option<int>("--nz") { Description = "Latent size", DefaultValueFactory = _ => 100 };
+        var ngf = new Option<int>("--ngf") { Description = "Generator width (feature maps of the last layer)", DefaultValueFactory = _ => 64 };
+        var ndf = new Option<int>("--ndf") { Description = "Discriminator width (feature maps of the first layer)", DefaultValueFactory = _ => 64 };
+        var resume = new Option<bool>("--resume") { Description = "Continue from <out>/checkpoint.zip exactly where it stopped" };
+        var logdir = new Option<string?>("--logdir") { Description = "Also write TensorBoard scalars to this folder" };
+        var gcEvery = new Option<int>("--gc-every") { Description = "Full GC every N steps to keep resident memory flat (0: never)", DefaultValueFactory = _ => 10 };
+        var cmd = new Command("train", "Train the DCGAN; writes a sample grid from fixed noise every epoch, a loss curve and a resumable checkpoint")
+            .With(data, split, root, limit, epochs, batch, lr, beta1, decayEvery, decayFactor, nz, ngf, ndf, output, resume, logdir, gcEvery, seed, threads, device);
+        cmd.SetAction(p =>
+        {
+            CommonOptions.Configure(p, threads, seed, device);
+            using var set = DatasetCatalog.Load(new DatasetRequest(p.GetValue(data)!, p.GetValue(split)!, p.GetValue(limit), p.GetValue(root), p.GetValue(seed)));
+            if (set.Height != 64 || set.Channels != 3) throw new AdversaException($"{set.Name} is {set.Channels}x{set.Height}x{set.Width}; the DCGAN needs 3x64x64 faces");
+            var options = new GanTrainOptions(new DcganOptions(p.GetValue(nz), p.GetValue(ngf), p.GetValue(ndf)), p.GetValue(epochs), p.GetValue(batch),
+                                              p.GetValue(lr), p.GetValue(beta1), 0.999, p.GetValue(decayEvery), p.GetValue(decayFactor), p.GetValue(seed));
+            var trainer = new DcganTrainer(set, options);
+            var o = p.InvocationConfiguration.Output;
+            o.WriteLine($"DCGAN on {set.Name}: {set.Count:N0} images, {trainer.BatchesPerEpoch} batches of {options.Batch} per epoch, {options.Epochs} epochs");
+            return RunLoop(trainer, new LoopOptions(options.Epochs, p.GetValue(output)!, p.GetValue(resume), p.GetValue(gcEvery), p.GetValue(logdir)), o);
+        });
+        return cmd;
+    }
+
+    /// <summary>Runs the shared loop with Ctrl+C saving a checkpoint; exit 130 when interrupted.</summary>
+    public static int RunLoop(ITrainer trainer, LoopOptions options, TextWriter output)
+    {
+        using var cts = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cts.Cancel(); };
+        Console.CancelKeyPress += onCancel;
+        try
+        {
+            var result = TrainingLoop.Run(trainer, options with { Cancel = cts.Token }, Cli.Progress());
+            output.WriteLine($"{(result.Completed ? "done" : "interrupted")}: {result.Steps} steps in {result.Seconds:F1} s ({result.ImagesPerSecond:F1} images/s); checkpoint {result.CheckpointPath}");
+            return result.Completed ? 0 : 130;
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+    }
+
+    static Option<string> CheckpointOption(string defaultRun) => new("--checkpoint", "-c")
+    {
+        Description = "Checkpoint written by train",
+        DefaultValueFactory = _ => Path.Combine(defaultRun, "checkpoint.zip"),
+    };
+
+    /// <summary>Rebuilds the generator recorded in a DCGAN checkpoint and loads its weights.</summary>
+    public static DcganGenerator LoadGenerator(string checkpoint)
+    {
+        var meta = Checkpoint.ReadMeta(checkpoint);
+        var model = meta["options"]?["Model"]?.Deserialize<DcganOptions>() ?? throw new DataFormatException(checkpoint, "no model options recorded");
+        var g = new DcganGenerator(model);
+        Checkpoint.LoadModules(checkpoint, DcganTrainer.Kind, new Dictionary<string, nn.Module> { ["generator"] = g });
+        g.eval();
+        return g;
+    }
+
+    static Command Sample()
+    {
+        var checkpoint = CheckpointOption("runs/gan");
+        var count = new Option<int>("--count", "-n") { Description = "Number of faces", DefaultValueFactory = _ => 32 };
+        var columns = new Option<int>("--columns") { Description = "Faces per row (32 faces in 8 columns = the study's 4x8 grid)", DefaultValueFactory = _ => 8 };
+        var output = CommonOptions.Out("gan-samples.png", "PNG file to write");
+        var seed = CommonOptions.Seed();
+        var cmd = new Command("sample", "Generate a grid of random faces from a trained generator (fixed by --seed)").With(checkpoint, count, columns, output, seed);
+        cmd.SetAction(p =>
+        {
+            if (p.GetValue(count) < 1) throw new AdversaException("--count must be at least 1");
+            var g = LoadGenerator(p.GetValue(checkpoint)!);
+            using var gen = new Generator((ulong)p.GetValue(seed));
+            using var z = randn([p.GetValue(count), g.parameters().First().shape[0]], generator: gen);
+            DcganTrainer.SaveGrid(g, z, p.GetValue(output)!, p.GetValue(columns));
+            p.InvocationConfiguration.Output.WriteLine($"wrote {p.GetValue(output)}");
+            return 0;
+        });
+        return cmd;
+    }
+
+    static Command Export()
+    {
+        var checkpoint = CheckpointOption("runs/gan");
+        var output = CommonOptions.Out("generator.pth", "PyTorch state_dict file (torch.save format) for the generator");
+        var cmd = new Command("export", "Write the generator as a PyTorch .pth state_dict (keys main.0.weight, ... as in pytorch/examples/dcgan)").With(checkpoint, output);
+        cmd.SetAction(p =>
+        {
+            var g = LoadGenerator(p.GetValue(checkpoint)!);
+            g.save_py(p.GetValue(output)!);
+            p.InvocationConfiguration.Output.WriteLine($"wrote {p.GetValue(output)} ({g.state_dict().Count} tensors)");
+            return 0;
+        });
+        return cmd;
+    }
+}

@@ -1,0 +1,134 @@
+using System.Text.Json.Nodes;
+using Adversa.Data;
+using Adversa.Plots;
+using Adversa.Training;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+
+namespace Adversa.Gan;
+
+/// <summary>Training settings of <c>adversa gan train</c>.</summary>
+public sealed record GanTrainOptions(
+    DcganOptions Model,
+    int Epochs = 5,
+    int Batch = 64,
+    double LearningRate = 2e-4,
+    double Beta1 = 0.5,
+    double Beta2 = 0.999,
+    int LrDecayEvery = 0,
+    double LrDecayFactor = 0.5,
+    long Seed = 1);
+
+/// <summary>
+/// The DCGAN step of Radford et al. / pytorch/examples: update D on a real and a fake batch
+/// (BCE on logits), then update G to make D call its fakes real (the non-saturating loss).
+/// </summary>
+public sealed class DcganTrainer : ITrainer
+{
+    public const string Kind = "dcgan";
+    public static readonly ImageTransform Transform = new(64, 3, Normalization.MinusOneToOne);
+
+    readonly DataLoader _loader;
+    readonly GanTrainOptions _o;
+    readonly Tensor _fixedNoise;
+
+    public DcganGenerator G { get; }
+    public DcganDiscriminator D { get; }
+    public TorchSharp.Modules.Adam OptG { get; }
+    public TorchSharp.Modules.Adam OptD { get; }
+    public Checkpoint State { get; }
+    public int BatchesPerEpoch => _loader.BatchesPerEpoch;
+    public int ImagesPerStep => _o.Batch;
+
+    public DcganTrainer(ImageSet data, GanTrainOptions o, JsonObject? extraOptions = null)
+    {
+        _o = o;
+        manual_seed(o.Seed);
+        G = new DcganGenerator(o.Model);
+        D = new DcganDiscriminator(o.Model);
+        OptG = optim.Adam(G.parameters(), o.LearningRate, o.Beta1, o.Beta2);
+        OptD = optim.Adam(D.parameters(), o.LearningRate, o.Beta1, o.Beta2);
+        _loader = new DataLoader(data, o.Batch, Transform, shuffle: true, seed: o.Seed);
+        if (_loader.BatchesPerEpoch == 0)
+            throw new Common.AdversaException($"{data.Name} has {data.Count} images, fewer than one batch of {o.Batch}; lower --batch");
+        using var g = new Generator((ulong)o.Seed + 99);
+        _fixedNoise = randn([32, o.Model.LatentSize], generator: g);
+        var options = System.Text.Json.JsonSerializer.SerializeToNode(o)!.AsObject();
+        options["data"] = data.Name;
+        options["images"] = data.Count;
+        if (extraOptions is not null) foreach (var (k, v) in extraOptions) options[k] = v?.DeepClone();
+        State = new Checkpoint
+        {
+            Kind = Kind,
+            Options = options,
+            Modules = { ["generator"] = G, ["discriminator"] = D },
+            Optimizers = { ["generator"] = OptG, ["discriminator"] = OptD },
+        };
+    }
+
+    public IEnumerable<Batch> Batches(int epoch, int skipBatches) => _loader.Epoch(epoch, skipBatches);
+
+    public IReadOnlyList<(string Name, double Value)> Step(Batch batch, int epoch, long step)
+    {
+        SetLearningRate(epoch);
+        G.train();
+        D.train();
+        var real = batch.Images;
+        long n = real.shape[0];
+        var ones = TorchSharp.torch.ones(n);
+        var zerosT = TorchSharp.torch.zeros(n);
+
+        // (1) D: maximise log D(x) + log(1 - D(G(z))).
+        OptD.zero_grad();
+        var realLogits = D.forward(real);
+        var lossReal = F.binary_cross_entropy_with_logits(realLogits, ones);
+        var z = randn(n, _o.Model.LatentSize);
+        var fake = G.forward(z);
+        var fakeLogits = D.forward(fake.detach());
+        var lossFake = F.binary_cross_entropy_with_logits(fakeLogits, zerosT);
+        var lossD = lossReal + lossFake;
+        lossD.backward();
+        OptD.step();
+
+        // (2) G: maximise log D(G(z)).
+        OptG.zero_grad();
+        var genLogits = D.forward(fake);
+        var lossG = F.binary_cross_entropy_with_logits(genLogits, ones);
+        lossG.backward();
+        OptG.step();
+
+        return
+        [
+            ("loss_D", lossD.item<float>()),
+            ("loss_G", lossG.item<float>()),
+            ("D(x)", realLogits.sigmoid().mean().item<float>()),
+            ("D(G(z))", genLogits.sigmoid().mean().item<float>()),
+        ];
+    }
+
+    void SetLearningRate(int epoch)
+    {
+        double lr = _o.LrDecayEvery > 0 ? _o.LearningRate * Math.Pow(_o.LrDecayFactor, epoch / _o.LrDecayEvery) : _o.LearningRate;
+        foreach (var opt in new TorchSharp.Modules.Adam[] { OptG, OptD })
+            foreach (var group in opt.ParamGroups) group.LearningRate = lr;
+    }
+
+    public void EndEpoch(int epoch, string outDir, IProgressSink progress)
+    {
+        var path = Path.Combine(outDir, "samples", $"epoch_{epoch + 1:D3}.png");
+        SaveGrid(G, _fixedNoise, path, columns: 8);
+        progress.Log($"samples {path}");
+    }
+
+    /// <summary>Generates from the given noise in eval mode and writes a grid PNG.</summary>
+    public static void SaveGrid(DcganGenerator g, Tensor noise, string path, int columns)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        bool wasTraining = g.training;
+        g.eval();
+        var images = Transform.ToBytes(g.forward(noise));
+        if (wasTraining) g.train();
+        ImageGrid.SavePng(path, images, columns);
+    }
+}

@@ -1,0 +1,153 @@
+using System.IO.Compression;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Adversa.Common;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Adversa.Training;
+
+/// <summary>
+/// A full training state in one zip file: <c>meta.json</c> (format, model kind, options, epoch/batch/step,
+/// metric history), every module's weights and buffers, every optimizer's state, and the global RNG state,
+/// so that a resumed run continues exactly where the interrupted one stopped.
+/// Written to a temporary file, flushed to disk and renamed over the old one: a crash mid-write never
+/// damages the last good checkpoint.
+/// </summary>
+public sealed class Checkpoint
+{
+    public const string Format = "adversa-checkpoint/1";
+
+    public required string Kind { get; init; }
+    public JsonObject Options { get; init; } = new();
+    public int Epoch { get; set; }
+    public int BatchInEpoch { get; set; }
+    public long Step { get; set; }
+    public Dictionary<string, List<double>> History { get; init; } = new();
+    public Dictionary<string, nn.Module> Modules { get; init; } = new();
+    public Dictionary<string, OptimizerHelper> Optimizers { get; init; } = new();
+
+    public void Save(string path)
+    {
+        var full = Path.GetFullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        var tmp = full + ".tmp";
+        using (var file = new FileStream(tmp, FileMode.Create, FileAccess.Write))
+        {
+            using (var zip = new ZipArchive(file, ZipArchiveMode.Create, leaveOpen: true))
+            {
+                var meta = new JsonObject
+                {
+                    ["format"] = Format,
+                    ["kind"] = Kind,
+                    ["epoch"] = Epoch,
+                    ["batch_in_epoch"] = BatchInEpoch,
+                    ["step"] = Step,
+                    ["options"] = Options.DeepClone(),
+                    ["history"] = JsonSerializer.SerializeToNode(History),
+                    ["saved_utc"] = DateTime.UtcNow.ToString("O"),
+                };
+                Write(zip, "meta.json", s => JsonSerializer.Serialize(s, meta, new JsonSerializerOptions { WriteIndented = true }));
+                foreach (var (name, module) in Modules) Write(zip, $"modules/{name}.bin", s => module.save(s));
+                foreach (var (name, opt) in Optimizers) Write(zip, $"optimizers/{name}.bin", s =>
+                {
+                    using var w = new BinaryWriter(s, System.Text.Encoding.UTF8, leaveOpen: true);
+                    opt.save_state_dict(w);
+                });
+                Write(zip, "rng.bin", s =>
+                {
+                    using var state = random.get_rng_state();
+                    s.Write(state.bytes);
+                });
+            }
+            file.Flush(flushToDisk: true);
+        }
+        File.Move(tmp, full, overwrite: true);
+    }
+
+    static void Write(ZipArchive zip, string name, Action<Stream> write)
+    {
+        using var s = zip.CreateEntry(name, CompressionLevel.Fastest).Open();
+        write(s);
+    }
+
+    /// <summary>Reads meta.json only (kind, options, progress): used to rebuild the models before <see cref="Restore"/>.</summary>
+    public static JsonObject ReadMeta(string path)
+    {
+        using var zip = Open(path);
+        return ReadMeta(path, zip);
+    }
+
+    static JsonObject ReadMeta(string path, ZipArchive zip)
+    {
+        var entry = zip.GetEntry("meta.json") ?? throw new DataFormatException(path, "not an Adversa checkpoint (no meta.json)");
+        using var s = entry.Open();
+        var meta = JsonNode.Parse(s)?.AsObject() ?? throw new DataFormatException(path, "empty meta.json");
+        if ((string?)meta["format"] != Format)
+            throw new DataFormatException(path, $"unsupported checkpoint format '{meta["format"]}' (expected {Format})");
+        return meta;
+    }
+
+    /// <summary>Loads weights, optimizer states and RNG into the given (already constructed) objects.</summary>
+    public void Restore(string path, bool restoreRng = true)
+    {
+        using var zip = Open(path);
+        var meta = ReadMeta(path, zip);
+        if ((string?)meta["kind"] != Kind)
+            throw new AdversaException($"{path}: is a '{meta["kind"]}' checkpoint, not '{Kind}'");
+        Epoch = (int)meta["epoch"]!;
+        BatchInEpoch = (int)meta["batch_in_epoch"]!;
+        Step = (long)meta["step"]!;
+        History.Clear();
+        foreach (var (k, v) in meta["history"]!.Deserialize<Dictionary<string, List<double>>>()!) History[k] = v;
+        try
+        {
+            foreach (var (name, module) in Modules) module.load(Entry(path, zip, $"modules/{name}.bin"));
+            foreach (var (name, opt) in Optimizers)
+                opt.load_state_dict(new BinaryReader(Entry(path, zip, $"optimizers/{name}.bin")));
+        }
+        catch (Exception e) when (e is not AdversaException)
+        {
+            throw new DataFormatException(path, $"weights do not fit this model ({e.Message.Split('\n')[0]})", e);
+        }
+        if (restoreRng)
+        {
+            var bytes = Entry(path, zip, "rng.bin").ToArray();
+            using var state = tensor(bytes, dtype: ScalarType.Byte);
+            random.set_rng_state(state);
+        }
+    }
+
+    /// <summary>Loads only the named modules' weights (sampling and evaluation need no optimizer or RNG).</summary>
+    public static void LoadModules(string path, string kind, IReadOnlyDictionary<string, nn.Module> modules)
+    {
+        using var zip = Open(path);
+        var meta = ReadMeta(path, zip);
+        if ((string?)meta["kind"] != kind) throw new AdversaException($"{path}: is a '{meta["kind"]}' checkpoint, not '{kind}'");
+        foreach (var (name, module) in modules) module.load(Entry(path, zip, $"modules/{name}.bin"));
+    }
+
+    static MemoryStream Entry(string path, ZipArchive zip, string name)
+    {
+        var entry = zip.GetEntry(name) ?? throw new DataFormatException(path, $"checkpoint has no '{name}'");
+        var ms = new MemoryStream();
+        try
+        {
+            using var s = entry.Open();
+            s.CopyTo(ms);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new DataFormatException(path, $"checkpoint entry '{name}' is corrupt ({e.Message})", e);
+        }
+        ms.Position = 0;
+        return ms;
+    }
+
+    static ZipArchive Open(string path)
+    {
+        if (!File.Exists(path)) throw new AdversaException($"{path}: checkpoint not found");
+        try { return ZipFile.OpenRead(path); }
+        catch (InvalidDataException e) { throw new DataFormatException(path, "checkpoint is truncated or corrupt (not a complete zip archive)", e); }
+    }
+}

@@ -1,0 +1,107 @@
+using System.Diagnostics;
+using Adversa.Data;
+using Adversa.Plots;
+
+namespace Adversa.Training;
+
+/// <summary>What a model family gives the shared loop: its state, its batches and one optimisation step.</summary>
+public interface ITrainer
+{
+    /// <summary>A checkpoint object holding this trainer's modules, optimizers and options.</summary>
+    Checkpoint State { get; }
+    int BatchesPerEpoch { get; }
+    int ImagesPerStep { get; }
+    IEnumerable<Batch> Batches(int epoch, int skipBatches);
+    /// <summary>One optimisation step; returns the metrics to log (losses, accuracies...).</summary>
+    IReadOnlyList<(string Name, double Value)> Step(Batch batch, int epoch, long step);
+    /// <summary>End-of-epoch work: sample grids, evaluation. Must not touch the global RNG.</summary>
+    void EndEpoch(int epoch, string outDir, IProgressSink progress);
+}
+
+public sealed record LoopOptions(
+    int Epochs,
+    string OutDir,
+    bool Resume = false,
+    int GcEvery = 10,
+    string? LogDir = null,
+    long? StopAfterSteps = null,
+    CancellationToken Cancel = default);
+
+public sealed record LoopResult(bool Completed, long Steps, double Seconds, double ImagesPerSecond, string CheckpointPath);
+
+/// <summary>
+/// The one training loop every problem uses: epochs of batches, a dispose scope per step, periodic memory
+/// hygiene, progress, TensorBoard scalars, a loss-curve PNG, and an atomic checkpoint at every epoch end and on
+/// interruption. A run interrupted at any step and resumed ends with exactly the weights of an uninterrupted run.
+/// </summary>
+public static class TrainingLoop
+{
+    public static string CheckpointPath(string outDir) => Path.Combine(outDir, "checkpoint.zip");
+
+    public static LoopResult Run(ITrainer trainer, LoopOptions o, IProgressSink progress)
+    {
+        Directory.CreateDirectory(o.OutDir);
+        var ckptPath = CheckpointPath(o.OutDir);
+        var state = trainer.State;
+        if (o.Resume && File.Exists(ckptPath))
+        {
+            state.Restore(ckptPath);
+            progress.Log($"resumed from {ckptPath} at epoch {state.Epoch + 1}, batch {state.BatchInEpoch}, step {state.Step}");
+        }
+        else if (o.Resume)
+            progress.Log($"no checkpoint at {ckptPath}; starting from scratch");
+
+        var hygiene = new MemoryHygiene(o.GcEvery);
+        var writer = o.LogDir is null ? null : TorchSharp.torch.utils.tensorboard.SummaryWriter(o.LogDir);
+        var clock = Stopwatch.StartNew();
+        long stepsThisRun = 0;
+        int total = trainer.BatchesPerEpoch;
+        while (state.Epoch < o.Epochs)
+        {
+            int epoch = state.Epoch;
+            progress.Start($"epoch {epoch + 1}/{o.Epochs}", total);
+            progress.Update(state.BatchInEpoch);
+            foreach (var batch in trainer.Batches(epoch, state.BatchInEpoch))
+            {
+                IReadOnlyList<(string Name, double Value)> metrics;
+                using (var scope = TorchSharp.torch.NewDisposeScope())
+                using (batch)
+                    metrics = trainer.Step(batch, epoch, state.Step);
+                state.Step++;
+                state.BatchInEpoch++;
+                stepsThisRun++;
+                foreach (var (name, value) in metrics)
+                {
+                    if (!state.History.TryGetValue(name, out var list)) state.History[name] = list = [];
+                    list.Add(value);
+                    writer?.add_scalar(name, (float)value, (int)state.Step);
+                }
+                double rate = stepsThisRun * trainer.ImagesPerStep / Math.Max(1e-9, clock.Elapsed.TotalSeconds);
+                progress.Update(state.BatchInEpoch, [.. metrics, ("img/s", rate)]);
+                hygiene.AfterStep();
+                if (o.Cancel.IsCancellationRequested || (o.StopAfterSteps is long stop && stepsThisRun >= stop))
+                {
+                    progress.Finish();
+                    state.Save(ckptPath);
+                    progress.Log($"stopped at epoch {epoch + 1}, batch {state.BatchInEpoch}; checkpoint {ckptPath} (continue with --resume)");
+                    return Result(false);
+                }
+            }
+            progress.Finish();
+            state.Epoch++;
+            state.BatchInEpoch = 0;
+            trainer.EndEpoch(epoch, o.OutDir, progress);
+            LossCurve.Save(Path.Combine(o.OutDir, "loss.png"), state.History, trainer.BatchesPerEpoch);
+            state.Save(ckptPath);
+            progress.Log($"epoch {epoch + 1}/{o.Epochs}: {Summary(state, total)}; checkpoint {ckptPath}");
+        }
+        return Result(true);
+
+        LoopResult Result(bool completed) =>
+            new(completed, stepsThisRun, clock.Elapsed.TotalSeconds,
+                stepsThisRun * trainer.ImagesPerStep / Math.Max(1e-9, clock.Elapsed.TotalSeconds), ckptPath);
+    }
+
+    static string Summary(Checkpoint state, int lastSteps) =>
+        string.Join(", ", state.History.Select(kv => $"{kv.Key} {kv.Value.TakeLast(lastSteps).DefaultIfEmpty().Average():G4}"));
+}
