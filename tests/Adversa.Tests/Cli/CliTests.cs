@@ -14,6 +14,8 @@ public class CliTests
         root.Options.Add(Adversa.Cli.CommonOptions.Verbose);
         root.Subcommands.Add(InfoCommand.Build());
         root.Subcommands.Add(DataCommands.Build());
+        root.Subcommands.Add(GanCommands.Build());
+        root.Subcommands.Add(SummaryCommand.Build());
         var (o, e) = (new StringWriter(), new StringWriter());
         int code = Adversa.Cli.Cli.Invoke(root, args, o, e);
         return (code, o.ToString(), e.ToString());
@@ -77,5 +79,33 @@ public class CliTests
     {
         var e = Assert.Throws<Adversa.Common.AdversaException>(() => Adversa.Training.Runtime.SelectDevice("cuda"));
         Assert.Contains("CUDA is unavailable", e.Message);
+    }
+}
+
+public class GanCliTests
+{
+    [Fact]
+    public void TrainThenSampleAndExport()
+    {
+        using var dir = new TempDir();
+        var run = dir["run"];
+        var (code, output, err) = CliTests.Run("gan", "train", "--limit", "16", "--batch", "8", "--epochs", "1",
+                                               "--nz", "8", "--ngf", "8", "--ndf", "8", "--out", run);
+        Assert.True(code == 0, err);
+        Assert.Contains("done: 2 steps", output);
+        (code, _, err) = CliTests.Run("gan", "sample", "--checkpoint", Path.Combine(run, "checkpoint.zip"), "--out", dir["grid.png"]);
+        Assert.True(code == 0, err);
+        Assert.True(ImageCodec.IsValidPng(dir["grid.png"]));
+        (code, _, err) = CliTests.Run("gan", "export", "--checkpoint", Path.Combine(run, "checkpoint.zip"), "--out", dir["g.pth"]);
+        Assert.True(code == 0, err);
+        Assert.True(File.Exists(dir["g.pth"]));
+    }
+
+    [Fact]
+    public void SampleWithMissingCheckpointIsOneLine()
+    {
+        var (code, _, err) = CliTests.Run("gan", "sample", "--checkpoint", "/nonexistent/c.zip");
+        Assert.Equal(2, code);
+        Assert.Equal("error: /nonexistent/c.zip: checkpoint not found", err.Trim());
     }
 }
