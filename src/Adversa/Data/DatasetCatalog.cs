@@ -47,6 +47,15 @@ public static class DatasetCatalog
 
     public static ImageSet Load(DatasetRequest request)
     {
+        var set = LoadUncollected(request);
+        // Decoding leaves megabytes of managed buffers and freed native pages behind; give them back once,
+        // so the cache costs about its raw size in resident memory.
+        Training.MemoryHygiene.Run(Training.HygieneMode.GcAndTrim, aggressive: true);
+        return set;
+    }
+
+    static ImageSet LoadUncollected(DatasetRequest request)
+    {
         var info = Info(request.Name);
         if (request.Split is not ("train" or "test" or "valid" or "all"))
             throw new AdversaException($"split must be train, test, valid or all, not '{request.Split}'");
