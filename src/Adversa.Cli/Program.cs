@@ -10,5 +10,6 @@ root.Options.Add(CommonOptions.Verbose);
 root.Subcommands.Add(InfoCommand.Build());
 root.Subcommands.Add(DataCommands.Build());
 root.Subcommands.Add(GanCommands.Build());
+root.Subcommands.Add(AcganCommands.Build());
 root.Subcommands.Add(SummaryCommand.Build());
 return Cli.Invoke(root, args);

@@ -50,30 +50,12 @@ public static class GanCommands
             var trainer = new DcganTrainer(set, options);
             var o = p.InvocationConfiguration.Output;
             o.WriteLine($"DCGAN on {set.Name}: {set.Count:N0} images, {trainer.BatchesPerEpoch} batches of {options.Batch} per epoch, {options.Epochs} epochs");
-            return RunLoop(trainer, new LoopOptions(options.Epochs, p.GetValue(output)!, p.GetValue(resume), p.GetValue(gcEvery), p.GetValue(logdir)), o);
+            return LoopRunner.Run(trainer, new LoopOptions(options.Epochs, p.GetValue(output)!, p.GetValue(resume), p.GetValue(gcEvery), p.GetValue(logdir)), o);
         });
         return cmd;
     }
 
-    /// <summary>Runs the shared loop with Ctrl+C saving a checkpoint; exit 130 when interrupted.</summary>
-    public static int RunLoop(ITrainer trainer, LoopOptions options, TextWriter output)
-    {
-        using var cts = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cts.Cancel(); };
-        Console.CancelKeyPress += onCancel;
-        try
-        {
-            var result = TrainingLoop.Run(trainer, options with { Cancel = cts.Token }, Cli.Progress());
-            output.WriteLine($"{(result.Completed ? "done" : "interrupted")}: {result.Steps} steps in {result.Seconds:F1} s ({result.ImagesPerSecond:F1} images/s); checkpoint {result.CheckpointPath}");
-            return result.Completed ? 0 : 130;
-        }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
-        }
-    }
-
-    static Option<string> CheckpointOption(string defaultRun) => new("--checkpoint", "-c")
+    public static Option<string> CheckpointOption(string defaultRun) => new("--checkpoint", "-c")
     {
         Description = "Checkpoint written by train",
         DefaultValueFactory = _ => Path.Combine(defaultRun, "checkpoint.zip"),

@@ -43,15 +43,22 @@ public sealed class DcganDiscriminator : Module<Tensor, Tensor>
 
     public DcganDiscriminator(DcganOptions o) : base("DcganDiscriminator")
     {
+        main = Sequential([.. Trunk(o), ("11", Conv2d(o.DiscriminatorWidth * 8, 1, 4, 1, 0, bias: false))]);
+        RegisterComponents();
+        DcganInit.Apply(this);
+    }
+
+    /// <summary>The strided-conv trunk 3x64x64 to (8w)x4x4, shared with the ACGAN discriminator.</summary>
+    public static (string, Module<Tensor, Tensor>)[] Trunk(DcganOptions o)
+    {
         int d = o.DiscriminatorWidth;
-        main = Sequential(
+        return
+        [
             ("0", Conv2d(o.Channels, d, 4, 2, 1, bias: false)), ("1", LeakyReLU(0.2, true)),
             ("2", Conv2d(d, d * 2, 4, 2, 1, bias: false)), ("3", BatchNorm2d(d * 2)), ("4", LeakyReLU(0.2, true)),
             ("5", Conv2d(d * 2, d * 4, 4, 2, 1, bias: false)), ("6", BatchNorm2d(d * 4)), ("7", LeakyReLU(0.2, true)),
             ("8", Conv2d(d * 4, d * 8, 4, 2, 1, bias: false)), ("9", BatchNorm2d(d * 8)), ("10", LeakyReLU(0.2, true)),
-            ("11", Conv2d(d * 8, 1, 4, 1, 0, bias: false)));
-        RegisterComponents();
-        DcganInit.Apply(this);
+        ];
     }
 
     /// <summary>Real/fake logits [B] (the sigmoid is folded into the loss for numerical stability).</summary>

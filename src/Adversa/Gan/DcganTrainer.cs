@@ -70,7 +70,7 @@ public sealed class DcganTrainer : ITrainer
 
     public IReadOnlyList<(string Name, double Value)> Step(Batch batch, int epoch, long step)
     {
-        SetLearningRate(epoch);
+        new StepDecay(_o.LearningRate, _o.LrDecayEvery, _o.LrDecayFactor).Apply(epoch, OptG, OptD);
         G.train();
         D.train();
         var real = batch.Images;
@@ -104,13 +104,6 @@ public sealed class DcganTrainer : ITrainer
             ("D(x)", realLogits.sigmoid().mean().item<float>()),
             ("D(G(z))", genLogits.sigmoid().mean().item<float>()),
         ];
-    }
-
-    void SetLearningRate(int epoch)
-    {
-        double lr = _o.LrDecayEvery > 0 ? _o.LearningRate * Math.Pow(_o.LrDecayFactor, epoch / _o.LrDecayEvery) : _o.LearningRate;
-        foreach (var opt in new TorchSharp.Modules.Adam[] { OptG, OptD })
-            foreach (var group in opt.ParamGroups) group.LearningRate = lr;
     }
 
     public void EndEpoch(int epoch, string outDir, IProgressSink progress)

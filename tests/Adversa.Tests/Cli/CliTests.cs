@@ -15,6 +15,7 @@ public class CliTests
         root.Subcommands.Add(InfoCommand.Build());
         root.Subcommands.Add(DataCommands.Build());
         root.Subcommands.Add(GanCommands.Build());
+        root.Subcommands.Add(AcganCommands.Build());
         root.Subcommands.Add(SummaryCommand.Build());
         var (o, e) = (new StringWriter(), new StringWriter());
         int code = Adversa.Cli.Cli.Invoke(root, args, o, e);

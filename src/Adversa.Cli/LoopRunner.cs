@@ -1,0 +1,24 @@
+using Adversa.Training;
+
+namespace Adversa.Cli;
+
+/// <summary>Runs the shared training loop for a command: Ctrl+C saves a checkpoint and exits with 130.</summary>
+public static class LoopRunner
+{
+    public static int Run(ITrainer trainer, LoopOptions options, TextWriter output)
+    {
+        using var cts = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cts.Cancel(); };
+        Console.CancelKeyPress += onCancel;
+        try
+        {
+            var result = TrainingLoop.Run(trainer, options with { Cancel = cts.Token }, Cli.Progress());
+            output.WriteLine($"{(result.Completed ? "done" : "interrupted")}: {result.Steps} steps in {result.Seconds:F1} s ({result.ImagesPerSecond:F1} images/s); checkpoint {result.CheckpointPath}");
+            return result.Completed ? 0 : 130;
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+    }
+}

@@ -1,0 +1,148 @@
+using System.Text.Json.Nodes;
+using Adversa.Common;
+using Adversa.Data;
+using Adversa.Gan;
+using Adversa.Plots;
+using Adversa.Training;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+
+namespace Adversa.Acgan;
+
+/// <summary>Training settings of <c>adversa acgan train</c>.</summary>
+public sealed record AcganTrainOptions(
+    DcganOptions Model,
+    string[] Attributes,
+    int Epochs = 5,
+    int Batch = 64,
+    double LearningRate = 2e-4,
+    double Beta1 = 0.5,
+    int LrDecayEvery = 0,
+    double LrDecayFactor = 0.5,
+    double AuxWeight = 1.0,
+    long Seed = 1);
+
+/// <summary>
+/// ACGAN (Odena et al. 2017) on binary face attributes. D learns real/fake and the attributes of real and fake
+/// images; G learns to fool D and to make D read back the attributes it was asked for.
+/// </summary>
+public sealed class AcganTrainer : ITrainer
+{
+    public const string Kind = "acgan";
+
+    readonly DataLoader _loader;
+    readonly AcganTrainOptions _o;
+    readonly long[] _columns;
+    readonly Tensor _fixedNoise;
+
+    public DcganGenerator G { get; }
+    public AcganDiscriminator D { get; }
+    public TorchSharp.Modules.Adam OptG { get; }
+    public TorchSharp.Modules.Adam OptD { get; }
+    public Checkpoint State { get; }
+    public int BatchesPerEpoch => _loader.BatchesPerEpoch;
+    public int ImagesPerStep => _o.Batch;
+
+    public AcganTrainer(ImageSet data, AcganTrainOptions o)
+    {
+        if (data.Attributes is null) throw new AdversaException($"{data.Name} has no attributes; ACGAN needs a face dataset such as synth-faces or celeba");
+        if (o.Attributes.Length == 0) throw new AdversaException("name at least one --attribute");
+        _o = o with { Model = o.Model with { ConditionSize = o.Attributes.Length } };
+        _columns = o.Attributes.Select(a => (long)data.AttributeIndex(a)).ToArray();
+        manual_seed(o.Seed);
+        G = AcganGenerator.Create(_o.Model);
+        D = new AcganDiscriminator(_o.Model);
+        OptG = optim.Adam(G.parameters(), o.LearningRate, o.Beta1, 0.999);
+        OptD = optim.Adam(D.parameters(), o.LearningRate, o.Beta1, 0.999);
+        _loader = new DataLoader(data, o.Batch, DcganTrainer.Transform, shuffle: true, seed: o.Seed);
+        if (_loader.BatchesPerEpoch == 0) throw new AdversaException($"{data.Name} has {data.Count} images, fewer than one batch of {o.Batch}; lower --batch");
+        using var g = new Generator((ulong)o.Seed + 99);
+        _fixedNoise = randn([10, _o.Model.LatentSize], generator: g);
+        var options = System.Text.Json.JsonSerializer.SerializeToNode(_o)!.AsObject();
+        options["data"] = data.Name;
+        options["images"] = data.Count;
+        State = new Checkpoint
+        {
+            Kind = Kind,
+            Options = options,
+            Modules = { ["generator"] = G, ["discriminator"] = D },
+            Optimizers = { ["generator"] = OptG, ["discriminator"] = OptD },
+        };
+    }
+
+    public IEnumerable<Batch> Batches(int epoch, int skipBatches) => _loader.Epoch(epoch, skipBatches);
+
+    public IReadOnlyList<(string Name, double Value)> Step(Batch batch, int epoch, long step)
+    {
+        new StepDecay(_o.LearningRate, _o.LrDecayEvery, _o.LrDecayFactor).Apply(epoch, OptG, OptD);
+        G.train();
+        D.train();
+        var real = batch.Images;
+        long n = real.shape[0];
+        var realAttrs = batch.Attributes!.index_select(1, tensor(_columns));
+        var ones = TorchSharp.torch.ones(n);
+        var zerosT = TorchSharp.torch.zeros(n);
+        var fakeAttrs = bernoulli(full([n, _columns.Length], 0.5f));
+        var fake = G.forward(AcganGenerator.Input(randn(n, _o.Model.LatentSize), fakeAttrs));
+
+        OptD.zero_grad();
+        var (realAdv, realAux) = D.forward(real);
+        var (fakeAdv, fakeAux) = D.forward(fake.detach());
+        var lossD = F.binary_cross_entropy_with_logits(realAdv, ones) + F.binary_cross_entropy_with_logits(fakeAdv, zerosT)
+                    + _o.AuxWeight * (F.binary_cross_entropy_with_logits(realAux, realAttrs) + F.binary_cross_entropy_with_logits(fakeAux, fakeAttrs));
+        lossD.backward();
+        OptD.step();
+
+        OptG.zero_grad();
+        var (genAdv, genAux) = D.forward(fake);
+        var lossG = F.binary_cross_entropy_with_logits(genAdv, ones) + _o.AuxWeight * F.binary_cross_entropy_with_logits(genAux, fakeAttrs);
+        lossG.backward();
+        OptG.step();
+
+        return
+        [
+            ("loss_D", lossD.item<float>()),
+            ("loss_G", lossG.item<float>()),
+            ("D(x)", realAdv.sigmoid().mean().item<float>()),
+            ("D(G(z))", genAdv.sigmoid().mean().item<float>()),
+            ("aux_acc_real", realAux.gt(0).eq(realAttrs.gt(0.5)).to_type(ScalarType.Float32).mean().item<float>()),
+        ];
+    }
+
+    public void EndEpoch(int epoch, string outDir, IProgressSink progress)
+    {
+        var path = Path.Combine(outDir, "samples", $"epoch_{epoch + 1:D3}.png");
+        SavePairs(G, _fixedNoise, _columns.Length, 0, path);
+        progress.Log($"samples {path} (top row: {_o.Attributes[0]} off, bottom row: on)");
+    }
+
+    /// <summary>
+    /// The study's disentanglement figure: for each noise vector, the same face with attribute
+    /// <paramref name="attribute"/> off (top row) and on (bottom row); the other attributes are drawn once per pair.
+    /// </summary>
+    public static void SavePairs(DcganGenerator g, Tensor noise, int attributeCount, int attribute, string path, long seed = 7)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var (off, on) = GeneratePairs(g, noise, attributeCount, attribute, seed);
+        ImageGrid.SavePng(path, cat([DcganTrainer.Transform.ToBytes(off), DcganTrainer.Transform.ToBytes(on)], 0), (int)noise.shape[0]);
+    }
+
+    /// <summary>Model-space images [M,3,64,64] for the same noise with the attribute off and on.</summary>
+    public static (Tensor Off, Tensor On) GeneratePairs(DcganGenerator g, Tensor noise, int attributeCount, int attribute, long seed)
+    {
+        using var scope = NewDisposeScope();
+        bool wasTraining = g.training;
+        g.eval();
+        using var gen = new Generator((ulong)seed);
+        var others = rand([noise.shape[0], attributeCount], generator: gen).gt(0.5).to_type(ScalarType.Float32);
+        var offAttrs = others.clone();
+        offAttrs[TensorIndex.Colon, attribute] = 0;
+        var onAttrs = others.clone();
+        onAttrs[TensorIndex.Colon, attribute] = 1;
+        var off = g.forward(AcganGenerator.Input(noise, offAttrs));
+        var on = g.forward(AcganGenerator.Input(noise, onAttrs));
+        if (wasTraining) g.train();
+        return (off.MoveToOuterDisposeScope(), on.MoveToOuterDisposeScope());
+    }
+}
