@@ -17,6 +17,7 @@ public static class AcganCommands
         var acgan = new Command("acgan", "ACGAN: faces conditioned on binary attributes (e.g. Smiling); off/on pairs from the same noise");
         acgan.Subcommands.Add(Train());
         acgan.Subcommands.Add(Sample());
+        acgan.Subcommands.Add(Eval());
         return acgan;
     }
 
@@ -69,6 +70,38 @@ public static class AcganCommands
         Checkpoint.LoadModules(checkpoint, AcganTrainer.Kind, new Dictionary<string, nn.Module> { ["generator"] = g });
         g.eval();
         return (g, options.Attributes);
+    }
+
+    static Command Eval()
+    {
+        var checkpoint = GanCommands.CheckpointOption("runs/acgan");
+        var data = new Option<string?>("--data") { Description = "Real faces with attributes to train the judge on (default: the model's training set)" };
+        var attrs = new Option<string[]>("--attribute", "-a") { Description = "Attribute(s) to judge (default: all the model was trained on)" };
+        var pairs = new Option<int>("--pairs", "-m") { Description = "Noise vectors, each generated with the attribute off and on", DefaultValueFactory = _ => 1000 };
+        var epochs = new Option<int>("--classifier-epochs") { Description = "Epochs of the attribute classifier on real faces", DefaultValueFactory = _ => 3 };
+        var (root, limit, seed, threads) = (CommonOptions.DataRoot(), CommonOptions.Limit(), CommonOptions.Seed(), CommonOptions.Threads());
+        var output = CommonOptions.Out("acgan-eval", "Folder for attribute-control.json and attribute-control.txt");
+        var cmd = new Command("eval", "Attribute control: a classifier trained on real faces judges generated off/on pairs (accuracies and pair flip rate)")
+            .With(checkpoint, data, attrs, pairs, epochs, root, limit, output, seed, threads);
+        cmd.SetAction(p =>
+        {
+            Runtime.Configure(p.GetValue(threads), p.GetValue(seed));
+            var path = p.GetValue(checkpoint)!;
+            var (g, trained) = LoadGenerator(path);
+            var dataName = p.GetValue(data) ?? (string?)Checkpoint.ReadMeta(path)["options"]?["data"] ?? "synth-faces";
+            using var real = DatasetCatalog.Load(new DatasetRequest(dataName, "all", p.GetValue(limit), p.GetValue(root), p.GetValue(seed) + 1000));
+            var wanted = p.GetValue(attrs) is { Length: > 0 } a ? a : trained;
+            var reports = Metrics.AttributeControlEvaluation.Evaluate(g, trained, wanted, real, p.GetValue(pairs), p.GetValue(epochs), p.GetValue(seed), Cli.Progress());
+            var dir = p.GetValue(output)!;
+            Json.Write(Path.Combine(dir, "attribute-control.json"), new { checkpoint = path, data = dataName, reports });
+            var text = string.Join(Environment.NewLine, reports.Select(r => r.Describe()));
+            File.WriteAllText(Path.Combine(dir, "attribute-control.txt"), text + Environment.NewLine);
+            var o = p.InvocationConfiguration.Output;
+            o.WriteLine(text);
+            o.WriteLine($"wrote {Path.Combine(dir, "attribute-control.json")} and attribute-control.txt");
+            return 0;
+        });
+        return cmd;
     }
 
     static Command Sample()

@@ -110,3 +110,31 @@ public class GanCliTests
         Assert.Equal("error: /nonexistent/c.zip: checkpoint not found", err.Trim());
     }
 }
+
+public class GanEvalCliTests
+{
+    [Fact]
+    public void GanEvalAndAcganEvalWriteReports()
+    {
+        using var dir = new TempDir();
+        var (code, _, err) = CliTests.Run("acgan", "train", "--limit", "32", "--batch", "16", "--epochs", "1",
+                                          "--nz", "8", "--ngf", "8", "--ndf", "8", "--out", dir["ac"]);
+        Assert.True(code == 0, err);
+        var ckpt = Path.Combine(dir["ac"], "checkpoint.zip");
+        (code, var output, err) = CliTests.Run("acgan", "eval", "--checkpoint", ckpt, "--limit", "200", "--pairs", "50",
+                                               "--classifier-epochs", "1", "--out", dir["eval"]);
+        Assert.True(code == 0, err);
+        Assert.Contains("pair flip rate", output);
+        Assert.True(File.Exists(Path.Combine(dir["eval"], "attribute-control.json")));
+
+        (code, _, err) = CliTests.Run("gan", "train", "--limit", "16", "--batch", "8", "--epochs", "1",
+                                      "--nz", "8", "--ngf", "8", "--ndf", "8", "--out", dir["gan"]);
+        Assert.True(code == 0, err);
+        (code, output, err) = CliTests.Run("gan", "eval", "--checkpoint", Path.Combine(dir["gan"], "checkpoint.zip"),
+                                           "--limit", "40", "--samples", "20", "--feature-size", "64", "--out", dir["fid.json"]);
+        Assert.True(code == 0, err);
+        Assert.Contains("FID-ResNet18", output);
+        Assert.Contains("not comparable with published FIDs", output);
+        Assert.Contains("\"floor_fid\"", File.ReadAllText(dir["fid.json"]));
+    }
+}

@@ -11,7 +11,8 @@ public static class SynthFaces
     public const int Size = 64;
     public static readonly string[] AttributeNames = ["Smiling", "Eyeglasses", "Blond_Hair", "Male"];
 
-    public static ImageSet Generate(int count, long seed, string split = "train")
+    /// <param name="force">Optionally fixes one attribute (index into <see cref="AttributeNames"/>) to a value for every face.</param>
+    public static ImageSet Generate(int count, long seed, string split = "train", (int Attribute, bool Value)? force = null)
     {
         int stream = split == "test" ? 1037 : 37;
         int a = AttributeNames.Length;
@@ -19,8 +20,9 @@ public static class SynthFaces
         var images = PixelCache.Fill(count, 3, Size, Size, (i, row) =>
         {
             var rng = new Random(Canvas.ItemSeed(seed, stream, i));
-            bool smiling = rng.NextDouble() < 0.5, glasses = rng.NextDouble() < 0.3,
-                 blond = rng.NextDouble() < 0.35, male = rng.NextDouble() < 0.45;
+            var on = new[] { rng.NextDouble() < 0.5, rng.NextDouble() < 0.3, rng.NextDouble() < 0.35, rng.NextDouble() < 0.45 };
+            if (force is var (fa, fv)) on[fa] = fv;
+            var (smiling, glasses, blond, male) = (on[0], on[1], on[2], on[3]);
             attrs[i * a] = smiling ? 1 : 0;
             attrs[i * a + 1] = glasses ? 1 : 0;
             attrs[i * a + 2] = blond ? 1 : 0;

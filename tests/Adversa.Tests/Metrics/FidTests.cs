@@ -1,0 +1,49 @@
+using Adversa.Metrics;
+using static TorchSharp.torch;
+
+namespace Adversa.Tests.Metrics;
+
+public class FidTests
+{
+    [Fact]
+    public void IdenticalSetsScoreZero()
+    {
+        manual_seed(1);
+        using var x = randn(400, 16, dtype: ScalarType.Float64);
+        Assert.InRange(Fid.Frechet(x, x), 0, 1e-6);
+        // KID is an unbiased estimate: around zero for the same distribution, small next to a real shift.
+        var same = Fid.Kid(x, x, subsets: 20, subsetSize: 200);
+        using var shifted = x + 0.5;
+        var moved = Fid.Kid(shifted, x, subsets: 20, subsetSize: 200);
+        Assert.True(Math.Abs(same.Mean) < moved.Mean / 10, $"KID same {same.Mean} vs shifted {moved.Mean}");
+    }
+
+    [Fact]
+    public void MatchesTheClosedFormForDiagonalGaussians()
+    {
+        // N(0, I) vs N(m, 4I) in d dims: FID = |m|^2 + d (1 + 4 - 2*2) = |m|^2 + d.
+        manual_seed(2);
+        int d = 8, n = 40_000;
+        using var a = randn(n, d, dtype: ScalarType.Float64);
+        using var b = randn(n, d, dtype: ScalarType.Float64) * 2 + 0.5;
+        double expected = d * 0.25 + d;
+        Assert.InRange(Fid.Frechet(a, b), expected * 0.95, expected * 1.05);
+    }
+
+    [Fact]
+    public void ScoresGrowWithTheShift()
+    {
+        manual_seed(3);
+        using var real = randn(600, 32, dtype: ScalarType.Float64);
+        using var other = randn(600, 32, dtype: ScalarType.Float64);
+        double previousFid = Fid.Frechet(other, real), previousKid = Fid.Kid(other, real, subsets: 10, subsetSize: 300).Mean;
+        foreach (var shift in new[] { 0.3, 0.8, 1.5 })
+        {
+            using var shifted = other + shift;
+            double fid = Fid.Frechet(shifted, real), kid = Fid.Kid(shifted, real, subsets: 10, subsetSize: 300).Mean;
+            Assert.True(fid > previousFid, $"FID at shift {shift}: {fid} <= {previousFid}");
+            Assert.True(kid > previousKid, $"KID at shift {shift}: {kid} <= {previousKid}");
+            (previousFid, previousKid) = (fid, kid);
+        }
+    }
+}
