@@ -37,12 +37,14 @@ public sealed class DataLoader(ImageSet set, int batchSize, ImageTransform trans
 
     public IEnumerable<Batch> Epoch(int epoch, int skipBatches = 0)
     {
-        using var order = Order(epoch);
+        // Detached: a caller may pull batches from inside its own per-step dispose scope.
+        using var order = Order(epoch).DetachFromDisposeScope();
         for (int b = skipBatches; b < BatchesPerEpoch; b++)
         {
             int start = b * BatchSize, size = Math.Min(BatchSize, Set.Count - start);
-            using var idx = order.narrow(0, start, size);
-            yield return Take(idx);
+            Batch batch;
+            using (var idx = order.narrow(0, start, size)) batch = Take(idx);
+            yield return batch;
         }
     }
 

@@ -1,0 +1,235 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Adversa.Common;
+using Adversa.Dann;
+using Adversa.Data;
+using Adversa.Training;
+using static TorchSharp.torch;
+
+namespace Adversa.Cli.Commands;
+
+/// <summary><c>adversa dann train | eval | table | predict | score</c>.</summary>
+public static class DannCommands
+{
+    public static Command Build()
+    {
+        var dann = new Command("dann", "DANN: domain-adversarial digit classifier, its source-only and target-only baselines, and the accuracy table");
+        dann.Subcommands.Add(Train());
+        dann.Subcommands.Add(Eval());
+        dann.Subcommands.Add(Table());
+        dann.Subcommands.Add(Predict());
+        dann.Subcommands.Add(Score());
+        return dann;
+    }
+
+    /// <summary>The training options shared by train and table, declared once.</summary>
+    sealed class TrainingOptions
+    {
+        public readonly Option<int> Epochs = CommonOptions.Epochs(10);
+        public readonly Option<int> Batch = CommonOptions.Batch(128);
+        public readonly Option<string> Optimizer = new Option<string>("--optimizer") { Description = "adam (the study) or sgd with momentum 0.9 (the paper)", DefaultValueFactory = _ => "adam" }.AcceptOnlyFromAmong("adam", "sgd");
+        public readonly Option<double> Lr = new("--lr") { Description = "Learning rate (mu_0 when annealed)", DefaultValueFactory = _ => 1e-3 };
+        public readonly Option<bool> Anneal = new("--lr-anneal") { Description = "Anneal the learning rate as mu_0 / (1 + 10p)^0.75 over training progress p" };
+        public readonly Option<double> LambdaMax = new("--lambda-max") { Description = "Scale of the reversal schedule lambda_p = 2/(1+exp(-10p)) - 1", DefaultValueFactory = _ => 1.0 };
+        public readonly Option<string> BatchNorm = new Option<string>("--bn") { Description = "Batch-norm statistics in DANN mode: joint (source and target in one batch) or separate (one batch per domain)", DefaultValueFactory = _ => "joint" }.AcceptOnlyFromAmong("joint", "separate");
+        public readonly Option<double> Holdout = new("--holdout") { Description = "Fraction of a real dataset's training files held out for evaluation when it has no test files", DefaultValueFactory = _ => 0.1 };
+        public readonly Option<int> Width = new("--width") { Description = "Channels of the first convolution (the second has twice as many): accuracy against speed", DefaultValueFactory = _ => 32 };
+        public readonly Option<string?> Root = CommonOptions.DataRoot();
+        public readonly Option<int?> Limit = CommonOptions.Limit();
+        public readonly Option<long> Seed = CommonOptions.Seed();
+        public readonly Option<int?> Threads = CommonOptions.Threads();
+        public readonly Option<string> Device = CommonOptions.Device();
+
+        public Option[] All => [Epochs, Batch, Optimizer, Lr, Anneal, LambdaMax, BatchNorm, Holdout, Width, Root, Limit, Seed, Threads, Device];
+
+        public DannOptions Read(ParseResult p, string source, string target, DannMode mode) => new(
+            source, target, mode, p.GetValue(Epochs), p.GetValue(Batch), p.GetValue(Optimizer)!, p.GetValue(Lr), p.GetValue(Anneal),
+            p.GetValue(LambdaMax), p.GetValue(BatchNorm) == "separate" ? BatchNormMode.Separate : BatchNormMode.Joint, p.GetValue(Holdout), p.GetValue(Width), p.GetValue(Seed));
+
+        public DomainData Load(ParseResult p, string name) => DomainData.Load(name, p.GetValue(Root), p.GetValue(Limit), p.GetValue(Holdout), p.GetValue(Seed));
+    }
+
+    static Command Train()
+    {
+        var t = new TrainingOptions();
+        var source = new Option<string>("--source", "-s") { Description = "Labelled source domain", DefaultValueFactory = _ => "synth-svhn" };
+        var target = new Option<string>("--target", "-t") { Description = "Target domain (unlabelled in dann mode)", DefaultValueFactory = _ => "synth-mnistm" };
+        var mode = new Option<string>("--mode", "-m") { Description = "source-only, dann, or target-only (the upper bound)", DefaultValueFactory = _ => "dann" }
+            .AcceptOnlyFromAmong("source-only", "dann", "target-only");
+        var output = CommonOptions.Out("runs/dann", "Run folder: checkpoint.zip, loss.png, result.json");
+        var resume = new Option<bool>("--resume") { Description = "Continue from <out>/checkpoint.zip exactly where it stopped" };
+        var logdir = new Option<string?>("--logdir") { Description = "Also write TensorBoard scalars to this folder" };
+        var cmd = new Command("train", "Train one model (source-only, DANN or target-only) and report target accuracy of the last epoch")
+            .With([source, target, mode, .. t.All, output, resume, logdir]);
+        cmd.SetAction(p =>
+        {
+            CommonOptions.Configure(p, t.Threads, t.Seed, t.Device);
+            using var src = t.Load(p, p.GetValue(source)!);
+            using var tgt = t.Load(p, p.GetValue(target)!);
+            var options = t.Read(p, src.Name, tgt.Name, DannRun.ParseMode(p.GetValue(mode)!));
+            var trainer = new DannTrainer(src, tgt, options);
+            var o = p.InvocationConfiguration.Output;
+            o.WriteLine($"{DannRun.ModeName(options.Mode)} {src.Name} -> {tgt.Name}: {src.Train.Count:N0} source / {tgt.Train.Count:N0} target training images; evaluation on {tgt.EvalDescription}");
+            var dir = p.GetValue(output)!;
+            int code = LoopRunner.Run(trainer, new LoopOptions(options.Epochs, dir, p.GetValue(resume), 10, p.GetValue(logdir)), o);
+            if (code != 0) return code;
+            var tr = Dann.Evaluation.Evaluate(trainer.Model, tgt.Eval);
+            var sr = Dann.Evaluation.Evaluate(trainer.Model, src.Eval);
+            o.WriteLine($"target {tr.Describe()}");
+            o.WriteLine($"source {sr.Describe()}");
+            o.WriteLine("model: last epoch (no selection on target labels)");
+            Json.Write(Path.Combine(dir, "result.json"), new { options, target = tr, source = sr, selection = "last epoch" });
+            return 0;
+        });
+        return cmd;
+    }
+
+    /// <summary>Rebuilds a DANN model from its checkpoint.</summary>
+    public static (DannModel Model, DannOptions Options) LoadModel(string checkpoint)
+    {
+        var meta = Checkpoint.ReadMeta(checkpoint);
+        var options = meta["options"].Deserialize<DannOptions>() ?? throw new DataFormatException(checkpoint, "no DANN options recorded");
+        var model = new DannModel(options.Width);
+        Checkpoint.LoadModules(checkpoint, DannTrainer.Kind, new Dictionary<string, nn.Module> { ["model"] = model });
+        model.eval();
+        return (model, options);
+    }
+
+    static Command Eval()
+    {
+        var checkpoint = GanCommands.CheckpointOption("runs/dann");
+        var domain = new Option<string>("--domain", "-d") { Description = "Digit dataset to evaluate on", Required = true };
+        var part = new Option<string>("--part") { Description = "eval: the held-out/test part used in training reports; train: the training part", DefaultValueFactory = _ => "eval" }.AcceptOnlyFromAmong("eval", "train");
+        var holdout = new Option<double>("--holdout") { Description = "Held-out fraction (must match training to get the same part)", DefaultValueFactory = _ => 0.1 };
+        var (root, limit, seed) = (CommonOptions.DataRoot(), CommonOptions.Limit(), CommonOptions.Seed());
+        var cmd = new Command("eval", "Accuracy and per-class accuracy of a trained DANN/baseline model on a domain").With(checkpoint, domain, part, holdout, root, limit, seed);
+        cmd.SetAction(p =>
+        {
+            var (model, _) = LoadModel(p.GetValue(checkpoint)!);
+            using var data = DomainData.Load(p.GetValue(domain)!, p.GetValue(root), p.GetValue(limit), p.GetValue(holdout), p.GetValue(seed));
+            var set = p.GetValue(part) == "train" ? data.Train : data.Eval;
+            var report = Dann.Evaluation.Evaluate(model, set);
+            p.InvocationConfiguration.Output.WriteLine($"{(p.GetValue(part) == "train" ? $"{data.Name} training part" : data.EvalDescription)}: {report.Describe()}");
+            return 0;
+        });
+        return cmd;
+    }
+
+    static Command Table()
+    {
+        var t = new TrainingOptions();
+        var pairs = new Option<string[]>("--pair", "-p") { Description = "SOURCE:TARGET pair; repeat for several (default: synth-svhn:synth-mnistm and back)" };
+        var modes = new Option<string[]>("--modes") { Description = "Rows to compute", DefaultValueFactory = _ => ["source-only", "dann", "target-only"], AllowMultipleArgumentsPerToken = true };
+        var output = CommonOptions.Out("runs/dann-table", "Folder: table.md, table.csv, one run folder per pair and mode (finished runs are reused)");
+        var cmd = new Command("table", "Run source-only, DANN and target-only for each pair and write the study's accuracy table (Markdown + CSV)")
+            .With([pairs, modes, .. t.All, output]);
+        cmd.SetAction(p =>
+        {
+            CommonOptions.Configure(p, t.Threads, t.Seed, t.Device);
+            var list = p.GetValue(pairs) is { Length: > 0 } given ? given : ["synth-svhn:synth-mnistm", "synth-mnistm:synth-svhn"];
+            var table = new AccuracyTable();
+            var o = p.InvocationConfiguration.Output;
+            var dir = p.GetValue(output)!;
+            var results = new List<DannResult>();
+            foreach (var pair in list)
+            {
+                var parts = pair.Split(':');
+                if (parts.Length != 2) throw new AdversaException($"--pair must be SOURCE:TARGET, got '{pair}'");
+                using var src = t.Load(p, parts[0]);
+                using var tgt = t.Load(p, parts[1]);
+                foreach (var modeText in p.GetValue(modes)!)
+                {
+                    var options = t.Read(p, src.Name, tgt.Name, DannRun.ParseMode(modeText));
+                    var runDir = Path.Combine(dir, $"{src.Name}_to_{tgt.Name}", DannRun.ModeName(options.Mode));
+                    o.WriteLine($"== {DannRun.ModeName(options.Mode)} {src.Name} -> {tgt.Name} ({runDir})");
+                    var r = DannRun.TrainAndEvaluate(src, tgt, options, runDir, Cli.Progress());
+                    o.WriteLine($"   target {r.Target.Describe()}");
+                    table.Add(DannRun.ModeName(options.Mode), $"{src.Name} → {tgt.Name}", r.Target.Accuracy);
+                    results.Add(r);
+                }
+            }
+            Directory.CreateDirectory(dir);
+            File.WriteAllText(Path.Combine(dir, "table.md"), table.ToMarkdown());
+            File.WriteAllText(Path.Combine(dir, "table.csv"), table.ToCsv());
+            Json.Write(Path.Combine(dir, "results.json"), results);
+            o.WriteLine();
+            o.Write(table.ToMarkdown());
+            o.WriteLine($"(target accuracy of the last epoch on each target's evaluation part; wrote {Path.Combine(dir, "table.md")} and table.csv)");
+            return 0;
+        });
+        return cmd;
+    }
+
+    static Command Predict()
+    {
+        var checkpoint = GanCommands.CheckpointOption("runs/dann");
+        var images = new Option<string>("--images") { Description = "Folder of digit images (PNG/JPEG)", Required = true };
+        var output = CommonOptions.Out("pred.csv", "CSV to write: image_name,label");
+        var cmd = new Command("predict", "Predict the digit of every image in a folder, in the course's image_name,label CSV format").With(checkpoint, images, output);
+        cmd.SetAction(p =>
+        {
+            var (model, _) = LoadModel(p.GetValue(checkpoint)!);
+            var folder = p.GetValue(images)!;
+            if (!Directory.Exists(folder)) throw new AdversaException($"{folder}: folder not found");
+            var names = Directory.GetFiles(folder).Select(Path.GetFileName).Where(n => n!.EndsWith(".png", StringComparison.OrdinalIgnoreCase) || n.EndsWith(".jpg", StringComparison.OrdinalIgnoreCase)).Order(StringComparer.Ordinal).ToList();
+            if (names.Count == 0) throw new AdversaException($"{folder}: no .png or .jpg images");
+            using var source = Data.Readers.FileSource.FromFolder(folder);
+            var (w, h, _) = Data.Readers.ImageFiles.Probe(source, names[0]!);
+            using var pixels = Data.Readers.ImageFiles.DecodeAll(source, names!, 3, 32, 32,
+                (hwc, iw, ih) => iw == 32 && ih == 32 ? (hwc, iw, ih) : (ImageOps.Resize(hwc, iw, ih, 3, 32, 32), 32, 32));
+            using var set = new ImageSet("images", pixels, zeros(names.Count, dtype: ScalarType.Int64));
+            var labels = new long[names.Count];
+            using (no_grad())
+                for (int s = 0; s < names.Count; s += 500)
+                {
+                    using var scope = NewDisposeScope();
+                    int n = Math.Min(500, names.Count - s);
+                    model.forward(DomainData.Transform.Apply(pixels.narrow(0, s, n))).argmax(1).data<long>().CopyTo(labels.AsSpan(s, n));
+                }
+            var path = p.GetValue(output)!;
+            File.WriteAllLines(path, ["image_name,label", .. names.Select((n, i) => $"{n},{labels[i]}")]);
+            p.InvocationConfiguration.Output.WriteLine($"wrote {path} ({names.Count} predictions; first image {w}x{h}, all resized to 32x32)");
+            return 0;
+        });
+        return cmd;
+    }
+
+    static Command Score()
+    {
+        var predicted = new Argument<string>("predictions") { Description = "CSV image_name,label from predict" };
+        var truth = new Argument<string>("truth") { Description = "CSV image_name,label with the true labels" };
+        var cmd = new Command("score", "Accuracy of a predictions CSV against a ground-truth CSV (matched by image name)");
+        cmd.Arguments.Add(predicted);
+        cmd.Arguments.Add(truth);
+        cmd.SetAction(p =>
+        {
+            var pred = ReadLabels(p.GetValue(predicted)!);
+            var gold = ReadLabels(p.GetValue(truth)!);
+            var missing = gold.Keys.Where(k => !pred.ContainsKey(k)).ToList();
+            if (missing.Count > 0) throw new AdversaException($"{p.GetValue(predicted)}: no prediction for {missing.Count} image(s), e.g. '{missing[0]}'");
+            int correct = gold.Count(kv => pred[kv.Key] == kv.Value);
+            p.InvocationConfiguration.Output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"accuracy {100.0 * correct / gold.Count:F2}% ({correct}/{gold.Count})"));
+            return 0;
+        });
+        return cmd;
+    }
+
+    static Dictionary<string, int> ReadLabels(string path)
+    {
+        if (!File.Exists(path)) throw new AdversaException($"{path}: file not found");
+        var result = new Dictionary<string, int>();
+        var lines = File.ReadAllLines(path);
+        if (lines.Length == 0 || !lines[0].Trim().Equals("image_name,label", StringComparison.OrdinalIgnoreCase))
+            throw new DataFormatException(path, 1, "expected header 'image_name,label'");
+        for (int i = 1; i < lines.Length; i++)
+        {
+            if (string.IsNullOrWhiteSpace(lines[i])) continue;
+            var cells = lines[i].Split(',');
+            if (cells.Length != 2 || !int.TryParse(cells[1], out var label) || label is < 0 or > 9)
+                throw new DataFormatException(path, i + 1, $"expected '<image name>,<digit 0-9>', got '{lines[i]}'");
+            if (!result.TryAdd(cells[0].Trim(), label)) throw new DataFormatException(path, i + 1, $"image '{cells[0]}' listed twice");
+        }
+        return result;
+    }
+}

@@ -1,0 +1,53 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace Adversa.Dann;
+
+/// <summary>
+/// DANN for 3x32x32 digits. Feature extractor: a 5x5 convolution with one max-pool, then two strided
+/// convolutions, each with BatchNorm and LeakyReLU, to an 800-d latent vector (50x4x4, the study's size).
+/// Class classifier 800-100-100-10 and domain classifier 800-100-2 (BatchNorm, ReLU, Dropout), the domain one
+/// behind the gradient reversal layer. Both heads return logits (cross-entropy = log-softmax + NLL in one stable op).
+/// </summary>
+public sealed class DannModel : Module<Tensor, Tensor>
+{
+    public const int LatentSize = 800;
+
+    readonly Sequential features;
+    readonly Sequential classifier;
+    readonly Sequential domain;
+
+    /// <param name="width">Channels of the first convolution (the second has twice as many): accuracy against speed.</param>
+    public DannModel(int width = 32, int classes = 10, double dropout = 0.5) : base("DannModel")
+    {
+        features = Sequential(
+            ("conv1", Conv2d(3, width, 5, 1, 2)), ("bn1", BatchNorm2d(width)), ("act1", LeakyReLU(0.2)), ("pool1", MaxPool2d(2)),
+            ("conv2", Conv2d(width, 2 * width, 5, 2, 2)), ("bn2", BatchNorm2d(2 * width)), ("act2", LeakyReLU(0.2)),
+            ("conv3", Conv2d(2 * width, 50, 3, 2, 1)), ("bn3", BatchNorm2d(50)), ("act3", LeakyReLU(0.2)),
+            ("flatten", Flatten()));
+        classifier = Sequential(
+            ("fc1", Linear(LatentSize, 100)), ("bn1", BatchNorm1d(100)), ("act1", ReLU()), ("drop1", Dropout(dropout)),
+            ("fc2", Linear(100, 100)), ("bn2", BatchNorm1d(100)), ("act2", ReLU()),
+            ("fc3", Linear(100, classes)));
+        domain = Sequential(
+            ("fc1", Linear(LatentSize, 100)), ("bn1", BatchNorm1d(100)), ("act1", ReLU()),
+            ("fc2", Linear(100, 2)));
+        RegisterComponents();
+    }
+
+    /// <summary>Latent features [B, 800] (what the t-SNE plots show).</summary>
+    public Tensor Features(Tensor x) => features.forward(x);
+
+    public Tensor ClassLogits(Tensor latent) => classifier.forward(latent);
+
+    /// <summary>Domain logits through the gradient reversal layer with strength <paramref name="lambda"/>.</summary>
+    public Tensor DomainLogits(Tensor latent, double lambda) => domain.forward(GradientReversal.Apply(latent, lambda));
+
+    /// <summary>Class logits for images.</summary>
+    public override Tensor forward(Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        return ClassLogits(Features(x)).MoveToOuterDisposeScope();
+    }
+}

@@ -1,0 +1,36 @@
+using Adversa.Training;
+
+namespace Adversa.Dann;
+
+/// <summary>One finished (or resumed-to-finish) training run and its evaluation, as the table needs it.</summary>
+public sealed record DannResult(DannOptions Options, AccuracyReport Target, AccuracyReport Source, double Seconds, double ImagesPerSecond, string Checkpoint);
+
+public static class DannRun
+{
+    /// <summary>Trains (resuming a finished or partial run in <paramref name="outDir"/>) and evaluates on both domains' evaluation parts.</summary>
+    public static DannResult TrainAndEvaluate(DomainData source, DomainData target, DannOptions options, string outDir, IProgressSink progress,
+                                              string? logDir = null, CancellationToken cancel = default)
+    {
+        var trainer = new DannTrainer(source, target, options);
+        var result = TrainingLoop.Run(trainer, new LoopOptions(options.Epochs, outDir, Resume: true, LogDir: logDir, Cancel: cancel), progress);
+        if (!result.Completed) throw new OperationCanceledException($"training stopped; checkpoint {result.CheckpointPath}");
+        var targetReport = Evaluation.Evaluate(trainer.Model, target.Eval);
+        var sourceReport = Evaluation.Evaluate(trainer.Model, source.Eval);
+        return new DannResult(options, targetReport, sourceReport, result.Seconds, result.ImagesPerSecond, result.CheckpointPath);
+    }
+
+    public static string ModeName(DannMode mode) => mode switch
+    {
+        DannMode.SourceOnly => "source-only",
+        DannMode.TargetOnly => "target-only",
+        _ => "dann",
+    };
+
+    public static DannMode ParseMode(string text) => text.ToLowerInvariant() switch
+    {
+        "source-only" => DannMode.SourceOnly,
+        "target-only" => DannMode.TargetOnly,
+        "dann" => DannMode.Dann,
+        _ => throw new Common.AdversaException($"--mode must be source-only, dann or target-only, not '{text}'"),
+    };
+}

@@ -1,0 +1,182 @@
+using Adversa.Common;
+using Adversa.Data;
+using Adversa.Training;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+
+namespace Adversa.Dann;
+
+public enum DannMode { SourceOnly, Dann, TargetOnly }
+
+/// <summary>How batch-norm statistics are formed in DANN mode.</summary>
+public enum BatchNormMode
+{
+    /// <summary>Source and target images go through the network as one batch: shared statistics (default).</summary>
+    Joint,
+    /// <summary>Source and target batches go through separately: each domain normalised by its own statistics.</summary>
+    Separate,
+}
+
+/// <summary>Settings of <c>adversa dann train</c>.</summary>
+public sealed record DannOptions(
+    string Source,
+    string Target,
+    DannMode Mode = DannMode.Dann,
+    int Epochs = 10,
+    int Batch = 128,
+    string Optimizer = "adam",
+    double LearningRate = 1e-3,
+    bool AnnealLearningRate = false,
+    double LambdaMax = 1.0,
+    BatchNormMode BatchNorm = BatchNormMode.Joint,
+    double Holdout = 0.1,
+    int Width = 32,
+    long Seed = 1);
+
+/// <summary>
+/// Domain-adversarial training (Ganin et al. 2016) and its two baselines. Each step takes a labelled batch
+/// (source, or target in target-only mode) and, in DANN mode, an unlabelled target batch; the class loss is
+/// cross-entropy on labelled images, the domain loss cross-entropy on source-vs-target through the reversal layer.
+/// </summary>
+public sealed class DannTrainer : ITrainer
+{
+    public const string Kind = "dann";
+
+    readonly DannOptions _o;
+    readonly DataLoader _labelled;
+    readonly DataLoader? _unlabelled;
+    readonly DomainData _source, _target;
+    IEnumerator<Batch>? _targetStream;
+    int _targetEpoch = -1;
+
+    public DannModel Model { get; }
+    public optim.Optimizer Optimizer { get; }
+    public Checkpoint State { get; }
+    public int BatchesPerEpoch => _labelled.BatchesPerEpoch;
+    public int ImagesPerStep => _o.Mode == DannMode.Dann ? 2 * _o.Batch : _o.Batch;
+    public long TotalSteps => (long)BatchesPerEpoch * _o.Epochs;
+    public List<string> EpochLog { get; } = [];
+
+    public DannTrainer(DomainData source, DomainData target, DannOptions o)
+    {
+        _o = o;
+        _source = source;
+        _target = target;
+        manual_seed(o.Seed);
+        Model = new DannModel(o.Width);
+        Optimizer = o.Optimizer.ToLowerInvariant() switch
+        {
+            "adam" => optim.Adam(Model.parameters(), o.LearningRate),
+            "sgd" => optim.SGD(Model.parameters(), o.LearningRate, momentum: 0.9),
+            _ => throw new AdversaException($"--optimizer must be adam or sgd, not '{o.Optimizer}'"),
+        };
+        var labelledSet = o.Mode == DannMode.TargetOnly ? target.Train : source.Train;
+        _labelled = new DataLoader(labelledSet, o.Batch, DomainData.Transform, seed: o.Seed);
+        if (_labelled.BatchesPerEpoch == 0) throw new AdversaException($"{labelledSet.Name} has {labelledSet.Count} images, fewer than one batch of {o.Batch}");
+        if (o.Mode == DannMode.Dann)
+        {
+            _unlabelled = new DataLoader(target.Train, o.Batch, DomainData.Transform, seed: o.Seed + 1);
+            if (_unlabelled.BatchesPerEpoch == 0) throw new AdversaException($"{target.Train.Name} has {target.Train.Count} images, fewer than one batch of {o.Batch}");
+        }
+        var options = System.Text.Json.JsonSerializer.SerializeToNode(o)!.AsObject();
+        options["source_train"] = source.Train.Count;
+        options["target_train"] = target.Train.Count;
+        options["evaluation"] = target.EvalDescription;
+        State = new Checkpoint
+        {
+            Kind = Kind,
+            Options = options,
+            Modules = { ["model"] = Model },
+            Optimizers = { ["model"] = (TorchSharp.Modules.OptimizerHelper)Optimizer },
+        };
+    }
+
+    public IEnumerable<Batch> Batches(int epoch, int skipBatches) => _labelled.Epoch(epoch, skipBatches);
+
+    /// <summary>
+    /// The target stream is a pure function of (epoch, batch index): epoch e of the source pairs with the target
+    /// batches that follow e * BatchesPerEpoch in the endless target order, so resume sees the same pairs.
+    /// </summary>
+    Batch NextTarget(int epoch, long step)
+    {
+        if (_targetEpoch != epoch || _targetStream is null)
+        {
+            _targetStream?.Dispose();
+            long skip = step;
+            int perEpoch = _unlabelled!.BatchesPerEpoch;
+            int first = (int)(skip / perEpoch);
+            _targetStream = Skip(_unlabelled.Forever(first), (int)(skip % perEpoch)).GetEnumerator();
+            _targetEpoch = epoch;
+        }
+        _targetStream.MoveNext();
+        return _targetStream.Current;
+    }
+
+    static IEnumerable<Batch> Skip(IEnumerable<Batch> s, int n)
+    {
+        foreach (var b in s)
+        {
+            if (n-- > 0) { b.Dispose(); continue; }
+            yield return b;
+        }
+    }
+
+    public IReadOnlyList<(string Name, double Value)> Step(Batch batch, int epoch, long step)
+    {
+        double progress = Math.Min(1.0, (double)step / Math.Max(1, TotalSteps));
+        if (_o.AnnealLearningRate)
+            foreach (var g in Optimizer.ParamGroups) g.LearningRate = GradientReversal.AnnealedLearningRate(_o.LearningRate, progress);
+        Model.train();
+        Optimizer.zero_grad();
+        if (_o.Mode != DannMode.Dann)
+        {
+            var logits = Model.forward(batch.Images);
+            var loss = F.cross_entropy(logits, batch.Labels!);
+            loss.backward();
+            Optimizer.step();
+            return [("class_loss", loss.item<float>()), ("train_acc", Accuracy(logits, batch.Labels!))];
+        }
+
+        double lambda = _o.LambdaMax * GradientReversal.Schedule(progress);
+        using var target = NextTarget(epoch, step);
+        long ns = batch.Size, nt = target.Size;
+        Tensor sourceLatent, latent;
+        if (_o.BatchNorm == BatchNormMode.Joint)
+        {
+            latent = Model.Features(cat([batch.Images, target.Images], 0));
+            sourceLatent = latent.narrow(0, 0, ns);
+        }
+        else
+        {
+            sourceLatent = Model.Features(batch.Images);
+            latent = cat([sourceLatent, Model.Features(target.Images)], 0);
+        }
+        var classLogits = Model.ClassLogits(sourceLatent);
+        var classLoss = F.cross_entropy(classLogits, batch.Labels!);
+        var domainLabels = cat([zeros(ns, dtype: ScalarType.Int64), ones(nt, dtype: ScalarType.Int64)], 0);
+        var domainLogits = Model.DomainLogits(latent, lambda);
+        var domainLoss = F.cross_entropy(domainLogits, domainLabels);
+        (classLoss + domainLoss).backward();
+        Optimizer.step();
+        return
+        [
+            ("class_loss", classLoss.item<float>()),
+            ("domain_loss", domainLoss.item<float>()),
+            ("domain_acc", Accuracy(domainLogits, domainLabels)),
+            ("lambda", lambda),
+            ("train_acc", Accuracy(classLogits, batch.Labels!)),
+        ];
+    }
+
+    static double Accuracy(Tensor logits, Tensor labels) =>
+        logits.argmax(1).eq(labels).to_type(ScalarType.Float32).mean().item<float>();
+
+    public void EndEpoch(int epoch, string outDir, IProgressSink progress)
+    {
+        var source = Evaluation.Evaluate(Model, _source.Eval);
+        var target = Evaluation.Evaluate(Model, _target.Eval);
+        var line = $"epoch {epoch + 1}: source eval accuracy {source.Accuracy:P2}, target eval accuracy {target.Accuracy:P2} (monitoring only; the reported model is the last epoch's)";
+        EpochLog.Add(line);
+        progress.Log(line);
+    }
+}

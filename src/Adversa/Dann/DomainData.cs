@@ -1,0 +1,36 @@
+using Adversa.Data;
+
+namespace Adversa.Dann;
+
+/// <summary>
+/// A digit domain for adaptation: a training part and an evaluation part. Synthetic domains have a real test
+/// split; a real dataset uses its test files when present, otherwise a fixed, seeded held-out part of its
+/// training files that training never sees.
+/// </summary>
+public sealed record DomainData(string Name, ImageSet Train, ImageSet Eval, string EvalDescription) : IDisposable
+{
+    /// <summary>Every domain becomes 3x32x32 in [-1, 1].</summary>
+    public static readonly ImageTransform Transform = new(32, 3, Normalization.MinusOneToOne);
+
+    public static DomainData Load(string name, string? dataRoot, int? limit, double holdout, long seed)
+    {
+        var info = DatasetCatalog.Info(name);
+        if (info.Kind != DatasetKind.Digits) throw new Common.AdversaException($"{name} is not a digit dataset; domains are mnist, mnistm, svhn, usps, synth-svhn, synth-mnistm");
+        if (info.Synthetic)
+        {
+            var train = DatasetCatalog.Load(new DatasetRequest(name, "train", limit, dataRoot, seed));
+            var test = DatasetCatalog.Load(new DatasetRequest(name, "test", limit is int l ? Math.Max(100, l / 5) : null, dataRoot, seed));
+            return new DomainData(name, train, test, $"{name} test split ({test.Count} images)");
+        }
+        var all = DatasetCatalog.Load(new DatasetRequest(name, "train", limit, dataRoot, seed));
+        var (rest, held) = all.SplitOff(holdout, seed: 2024);
+        all.Dispose();
+        return new DomainData(name, rest, held, $"{name} held-out {holdout:P0} of train ({held.Count} images, seed 2024, never trained on)");
+    }
+
+    public void Dispose()
+    {
+        Train.Dispose();
+        Eval.Dispose();
+    }
+}

@@ -1,0 +1,46 @@
+using Adversa.Data;
+using static TorchSharp.torch;
+
+namespace Adversa.Dann;
+
+/// <summary>Accuracy and per-class accuracy of a classifier on a labelled set.</summary>
+public sealed record AccuracyReport(string Data, int Images, double Accuracy, double[] PerClass)
+{
+    public string Describe() =>
+        $"{Data}: accuracy {Accuracy:P2} on {Images:N0} images; per class: {string.Join(" ", PerClass.Select((a, i) => $"{i}:{a:P0}"))}";
+}
+
+public static class Evaluation
+{
+    /// <summary>Evaluates <paramref name="predict"/> (logits for model-space images) in batches without gradients.</summary>
+    public static AccuracyReport Evaluate(Func<Tensor, Tensor> predict, ImageSet set, ImageTransform transform, int batch = 500)
+    {
+        using var noGrad = no_grad();
+        var predicted = new long[set.Count];
+        for (int s = 0; s < set.Count; s += batch)
+        {
+            using var scope = NewDisposeScope();
+            int n = Math.Min(batch, set.Count - s);
+            var x = transform.Apply(set.Images.narrow(0, s, n));
+            predict(x).argmax(1).data<long>().CopyTo(predicted.AsSpan(s, n));
+        }
+        var labels = set.Labels!.data<long>().ToArray();
+        var correct = new double[set.NumClasses];
+        var total = new double[set.NumClasses];
+        for (int i = 0; i < labels.Length; i++)
+        {
+            total[labels[i]]++;
+            if (predicted[i] == labels[i]) correct[labels[i]]++;
+        }
+        return new AccuracyReport(set.Name, set.Count, correct.Sum() / Math.Max(1, total.Sum()),
+                                  correct.Zip(total, (c, t) => t > 0 ? c / t : double.NaN).ToArray());
+    }
+
+    public static AccuracyReport Evaluate(DannModel model, ImageSet set)
+    {
+        model.eval();
+        var report = Evaluate(model.forward, set, DomainData.Transform);
+        model.train();
+        return report;
+    }
+}
