@@ -21,10 +21,10 @@ public sealed class DcganGenerator : Module<Tensor, Tensor>
     {
         int g = o.GeneratorWidth;
         main = Sequential(
-            ("0", ConvTranspose2d(o.LatentSize + o.ConditionSize, g * 8, 4, 1, 0, bias: false)), ("1", BatchNorm2d(g * 8)), ("2", ReLU(true)),
-            ("3", ConvTranspose2d(g * 8, g * 4, 4, 2, 1, bias: false)), ("4", BatchNorm2d(g * 4)), ("5", ReLU(true)),
-            ("6", ConvTranspose2d(g * 4, g * 2, 4, 2, 1, bias: false)), ("7", BatchNorm2d(g * 2)), ("8", ReLU(true)),
-            ("9", ConvTranspose2d(g * 2, g, 4, 2, 1, bias: false)), ("10", BatchNorm2d(g)), ("11", ReLU(true)),
+            ("0", ConvTranspose2d(o.LatentSize + o.ConditionSize, g * 8, 4, 1, 0, bias: false)), ("1", BatchNorm2d(g * 8)), ("2", ReLU()),
+            ("3", ConvTranspose2d(g * 8, g * 4, 4, 2, 1, bias: false)), ("4", BatchNorm2d(g * 4)), ("5", ReLU()),
+            ("6", ConvTranspose2d(g * 4, g * 2, 4, 2, 1, bias: false)), ("7", BatchNorm2d(g * 2)), ("8", ReLU()),
+            ("9", ConvTranspose2d(g * 2, g, 4, 2, 1, bias: false)), ("10", BatchNorm2d(g)), ("11", ReLU()),
             ("12", ConvTranspose2d(g, o.Channels, 4, 2, 1, bias: false)), ("13", Tanh()));
         RegisterComponents();
         DcganInit.Apply(this);
@@ -54,10 +54,10 @@ public sealed class DcganDiscriminator : Module<Tensor, Tensor>
         int d = o.DiscriminatorWidth;
         return
         [
-            ("0", Conv2d(o.Channels, d, 4, 2, 1, bias: false)), ("1", LeakyReLU(0.2, true)),
-            ("2", Conv2d(d, d * 2, 4, 2, 1, bias: false)), ("3", BatchNorm2d(d * 2)), ("4", LeakyReLU(0.2, true)),
-            ("5", Conv2d(d * 2, d * 4, 4, 2, 1, bias: false)), ("6", BatchNorm2d(d * 4)), ("7", LeakyReLU(0.2, true)),
-            ("8", Conv2d(d * 4, d * 8, 4, 2, 1, bias: false)), ("9", BatchNorm2d(d * 8)), ("10", LeakyReLU(0.2, true)),
+            ("0", Conv2d(o.Channels, d, 4, 2, 1, bias: false)), ("1", LeakyReLU(0.2)),
+            ("2", Conv2d(d, d * 2, 4, 2, 1, bias: false)), ("3", BatchNorm2d(d * 2)), ("4", LeakyReLU(0.2)),
+            ("5", Conv2d(d * 2, d * 4, 4, 2, 1, bias: false)), ("6", BatchNorm2d(d * 4)), ("7", LeakyReLU(0.2)),
+            ("8", Conv2d(d * 4, d * 8, 4, 2, 1, bias: false)), ("9", BatchNorm2d(d * 8)), ("10", LeakyReLU(0.2)),
         ];
     }
 
