@@ -14,8 +14,11 @@ switch (name)
     case "data":
         DataBench(args.ElementAtOrDefault(1) ?? "../shared/data");
         break;
+    case "tsne":
+        TsneBench(int.Parse(args.ElementAtOrDefault(1) ?? "10000"), int.Parse(args.ElementAtOrDefault(2) ?? "64"));
+        break;
     default:
-        Console.WriteLine("benchmarks: gan-raw [batch] [steps] | data [data-root]");
+        Console.WriteLine("benchmarks: gan-raw [batch] [steps] | data [data-root] | tsne [points] [dims]");
         break;
 }
 
@@ -76,4 +79,16 @@ static void DataBench(string root)
     }
     GC.Collect();
     Console.WriteLine($"baseline RSS {rss0 / 1e6:F0} MB; after load {rss1 / 1e6:F0} MB; after two epochs {Runtime.ResidentBytes() / 1e6:F0} MB; peak {Runtime.PeakResidentBytes() / 1e6:F0} MB");
+}
+
+static void TsneBench(int n, int d)
+{
+    // Ten Gaussian clusters with centres drawn at scale 3 (overlapping tails), like class features of a trained network.
+    using var g = new Generator(7);
+    var centres = randn([10, d], generator: g, dtype: ScalarType.Float64) * 3;
+    var x = randn([n, d], generator: g, dtype: ScalarType.Float64) + centres.repeat_interleave(n / 10, 0);
+    var result = Adversa.Metrics.Tsne.Fit(x, new Adversa.Metrics.TsneOptions(), new PlainProgress(Console.Out));
+    var sw = Stopwatch.StartNew();
+    double trust = Adversa.Metrics.Trustworthiness.Compute(x, result.Embedding, 5);
+    Console.WriteLine($"t-SNE {n} x {d}: {result.Seconds:F1} s (1000 iterations, perplexity 30, theta 0.5, {get_num_threads()} torch threads, {Environment.ProcessorCount} cores); KL {result.KlDivergence:F3}; trustworthiness(k=5) {trust:F4} (computed in {sw.Elapsed.TotalSeconds:F1} s)");
 }
