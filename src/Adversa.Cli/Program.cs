@@ -12,5 +12,6 @@ root.Subcommands.Add(DataCommands.Build());
 root.Subcommands.Add(GanCommands.Build());
 root.Subcommands.Add(AcganCommands.Build());
 root.Subcommands.Add(DannCommands.Build());
+root.Subcommands.Add(TsneCommand.Build());
 root.Subcommands.Add(SummaryCommand.Build());
 return Cli.Invoke(root, args);

@@ -31,7 +31,7 @@ public static class DannCommands
         public readonly Option<string> Optimizer = new Option<string>("--optimizer") { Description = "adam (the study) or sgd with momentum 0.9 (the paper)", DefaultValueFactory = _ => "adam" }.AcceptOnlyFromAmong("adam", "sgd");
         public readonly Option<double> Lr = new("--lr") { Description = "Learning rate (mu_0 when annealed)", DefaultValueFactory = _ => 1e-3 };
         public readonly Option<bool> Anneal = new("--lr-anneal") { Description = "Anneal the learning rate as mu_0 / (1 + 10p)^0.75 over training progress p" };
-        public readonly Option<double> LambdaMax = new("--lambda-max") { Description = "Scale of the reversal schedule lambda_p = 2/(1+exp(-10p)) - 1", DefaultValueFactory = _ => 1.0 };
+        public readonly Option<double> LambdaMax = new("--lambda-max") { Description = "Scale of the reversal schedule lambda_p = max * (2/(1+exp(-10p)) - 1); 1 is the paper's (with SGD); with Adam 1e-3, 1 stalls class learning here, 0.3 does not", DefaultValueFactory = _ => 0.3 };
         public readonly Option<string> BatchNorm = new Option<string>("--bn") { Description = "Batch-norm statistics in DANN mode: joint (source and target in one batch) or separate (one batch per domain)", DefaultValueFactory = _ => "joint" }.AcceptOnlyFromAmong("joint", "separate");
         public readonly Option<double> Holdout = new("--holdout") { Description = "Fraction of a real dataset's training files held out for evaluation when it has no test files", DefaultValueFactory = _ => 0.1 };
         public readonly Option<int> Width = new("--width") { Description = "Channels of the first convolution (the second has twice as many): accuracy against speed", DefaultValueFactory = _ => 32 };

@@ -27,7 +27,7 @@ public sealed record DannOptions(
     string Optimizer = "adam",
     double LearningRate = 1e-3,
     bool AnnealLearningRate = false,
-    double LambdaMax = 1.0,
+    double LambdaMax = 0.3,
     BatchNormMode BatchNorm = BatchNormMode.Joint,
     double Holdout = 0.1,
     int Width = 32,
@@ -140,21 +140,24 @@ public sealed class DannTrainer : ITrainer
         double lambda = _o.LambdaMax * GradientReversal.Schedule(progress);
         using var target = NextTarget(epoch, step);
         long ns = batch.Size, nt = target.Size;
-        Tensor sourceLatent, latent;
+        var domainLabels = cat([zeros(ns, dtype: ScalarType.Int64), ones(nt, dtype: ScalarType.Int64)], 0);
+        Tensor sourceLatent, domainLogits;
         if (_o.BatchNorm == BatchNormMode.Joint)
         {
-            latent = Model.Features(cat([batch.Images, target.Images], 0));
+            var latent = Model.Features(cat([batch.Images, target.Images], 0));
             sourceLatent = latent.narrow(0, 0, ns);
+            domainLogits = Model.DomainLogits(latent, lambda);
         }
         else
         {
+            // Each domain through the whole network on its own, as the reference implementation does: every
+            // batch-norm layer (features and domain head) sees one domain per batch.
             sourceLatent = Model.Features(batch.Images);
-            latent = cat([sourceLatent, Model.Features(target.Images)], 0);
+            var targetLatent = Model.Features(target.Images);
+            domainLogits = cat([Model.DomainLogits(sourceLatent, lambda), Model.DomainLogits(targetLatent, lambda)], 0);
         }
         var classLogits = Model.ClassLogits(sourceLatent);
         var classLoss = F.cross_entropy(classLogits, batch.Labels!);
-        var domainLabels = cat([zeros(ns, dtype: ScalarType.Int64), ones(nt, dtype: ScalarType.Int64)], 0);
-        var domainLogits = Model.DomainLogits(latent, lambda);
         var domainLoss = F.cross_entropy(domainLogits, domainLabels);
         (classLoss + domainLoss).backward();
         Optimizer.step();

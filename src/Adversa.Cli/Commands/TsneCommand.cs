@@ -1,0 +1,37 @@
+using System.CommandLine;
+using Adversa.Dann;
+using Adversa.Training;
+
+namespace Adversa.Cli.Commands;
+
+/// <summary><c>adversa tsne</c>: the latent space of a trained DANN (or baseline) model, by domain and by class.</summary>
+public static class TsneCommand
+{
+    public static Command Build()
+    {
+        var checkpoint = GanCommands.CheckpointOption("runs/dann");
+        var source = new Option<string?>("--source", "-s") { Description = "Source domain (default: the model's)" };
+        var target = new Option<string?>("--target", "-t") { Description = "Target domain (default: the model's)" };
+        var count = new Option<int>("--count", "-n") { Description = "Evaluation images per domain", DefaultValueFactory = _ => 1000 };
+        var perplexity = new Option<double>("--perplexity") { Description = "t-SNE perplexity", DefaultValueFactory = _ => 30 };
+        var iterations = new Option<int>("--iterations") { Description = "t-SNE iterations", DefaultValueFactory = _ => 1000 };
+        var (root, limit, seed, threads) = (CommonOptions.DataRoot(), CommonOptions.Limit(), CommonOptions.Seed(), CommonOptions.Threads());
+        var output = CommonOptions.Out("tsne.png", "Figure to write; the 2-D points go to the same name with .csv");
+        var cmd = new Command("tsne", "t-SNE of a model's latent features for both domains, plotted by domain and by class (+ CSV of the points)")
+            .With(checkpoint, source, target, count, perplexity, iterations, root, limit, output, seed, threads);
+        cmd.SetAction(p =>
+        {
+            Runtime.Configure(p.GetValue(threads), p.GetValue(seed));
+            var (model, options) = DannCommands.LoadModel(p.GetValue(checkpoint)!);
+            using var src = DomainData.Load(p.GetValue(source) ?? options.Source, p.GetValue(root), p.GetValue(limit), options.Holdout, options.Seed);
+            using var tgt = DomainData.Load(p.GetValue(target) ?? options.Target, p.GetValue(root), p.GetValue(limit), options.Holdout, options.Seed);
+            var report = LatentSpace.Plot(model.Features, DomainData.Transform, src.Eval, tgt.Eval, p.GetValue(count), p.GetValue(output)!,
+                $"{DannRun.ModeName(options.Mode)} {src.Name}→{tgt.Name}", p.GetValue(seed), Cli.Progress(),
+                new Metrics.TsneOptions(p.GetValue(perplexity), p.GetValue(iterations), Seed: p.GetValue(seed)));
+            p.InvocationConfiguration.Output.WriteLine(
+                $"t-SNE of {report.PointsPerDomain} evaluation images per domain: KL {report.KlDivergence:F3}, trustworthiness(k=5) {report.Trustworthiness:F3}, {report.Seconds:F1} s; wrote {report.Figure} and {report.Csv}");
+            return 0;
+        });
+        return cmd;
+    }
+}
