@@ -16,6 +16,8 @@ public class CliTests
         root.Subcommands.Add(DataCommands.Build());
         root.Subcommands.Add(GanCommands.Build());
         root.Subcommands.Add(AcganCommands.Build());
+        root.Subcommands.Add(DannCommands.Build());
+        root.Subcommands.Add(TsneCommand.Build());
         root.Subcommands.Add(SummaryCommand.Build());
         var (o, e) = (new StringWriter(), new StringWriter());
         int code = Adversa.Cli.Cli.Invoke(root, args, o, e);
@@ -136,5 +138,65 @@ public class GanEvalCliTests
         Assert.Contains("FID-ResNet18", output);
         Assert.Contains("not comparable with published FIDs", output);
         Assert.Contains("\"floor_fid\"", File.ReadAllText(dir["fid.json"]));
+    }
+}
+
+public class DannCliTests
+{
+    [Fact]
+    public void TrainEvalPredictScoreTableAndTsne()
+    {
+        using var dir = new TempDir();
+        var run = dir["run"];
+        var (code, output, err) = CliTests.Run("dann", "train", "--limit", "256", "--epochs", "1", "--batch", "64", "--out", run);
+        Assert.True(code == 0, err);
+        Assert.Contains("model: last epoch (no selection on target labels)", output);
+        Assert.True(File.Exists(Path.Combine(run, "result.json")));
+        var ckpt = Path.Combine(run, "checkpoint.zip");
+
+        (code, output, err) = CliTests.Run("dann", "eval", "--checkpoint", ckpt, "--domain", "synth-mnistm", "--limit", "256");
+        Assert.True(code == 0, err);
+        Assert.Contains("per class:", output);
+
+        // predict over a folder of PNGs, then score against the true labels
+        Directory.CreateDirectory(dir["images"]);
+        using var digits = Adversa.Data.Synthetic.SynthDigits.Generate(Adversa.Data.Synthetic.DigitStyle.MnistM, 20, seed: 9);
+        var truth = new List<string> { "image_name,label" };
+        for (int i = 0; i < digits.Count; i++)
+        {
+            ImageCodec.WritePng(dir[$"images/{i:D3}.png"], digits.Images[i]);
+            truth.Add($"{i:D3}.png,{digits.Labels![i].item<long>()}");
+        }
+        File.WriteAllLines(dir["truth.csv"], truth);
+        (code, output, err) = CliTests.Run("dann", "predict", "--checkpoint", ckpt, "--images", dir["images"], "--out", dir["pred.csv"]);
+        Assert.True(code == 0, err);
+        var lines = File.ReadAllLines(dir["pred.csv"]);
+        Assert.Equal("image_name,label", lines[0]);
+        Assert.Equal(21, lines.Length);
+        (code, output, err) = CliTests.Run("dann", "score", dir["pred.csv"], dir["truth.csv"]);
+        Assert.True(code == 0, err);
+        Assert.Matches(@"accuracy \d+\.\d\d% \(\d+/20\)", output);
+
+        (code, output, err) = CliTests.Run("tsne", "--checkpoint", ckpt, "--limit", "256", "--count", "40", "--iterations", "250", "--out", dir["tsne.png"]);
+        Assert.True(code == 0, err);
+        Assert.True(ImageCodec.IsValidPng(dir["tsne.png"]));
+        Assert.Equal(81, File.ReadAllLines(dir["tsne.csv"]).Length);
+
+        (code, output, err) = CliTests.Run("dann", "table", "--pair", "synth-svhn:synth-mnistm", "--limit", "128", "--epochs", "1", "--batch", "64", "--out", dir["table"]);
+        Assert.True(code == 0, err);
+        var table = File.ReadAllText(Path.Combine(dir["table"], "table.md"));
+        foreach (var row in new[] { "source-only", "dann", "target-only" }) Assert.Contains($"| {row} |", table);
+        Assert.True(File.Exists(Path.Combine(dir["table"], "table.csv")));
+    }
+
+    [Fact]
+    public void ScoreRejectsBadCsvWithLine()
+    {
+        using var dir = new TempDir();
+        File.WriteAllLines(dir["p.csv"], ["image_name,label", "a.png,3", "b.png,x"]);
+        File.WriteAllLines(dir["t.csv"], ["image_name,label", "a.png,3"]);
+        var (code, _, err) = CliTests.Run("dann", "score", dir["p.csv"], dir["t.csv"]);
+        Assert.Equal(2, code);
+        Assert.Contains("p.csv:3:", err);
     }
 }
