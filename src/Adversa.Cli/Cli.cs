@@ -9,6 +9,23 @@ public static class Cli
 {
     public const int ExitUserError = 2, ExitInternalError = 1;
 
+    /// <summary>The whole command tree (also what the tests run in-process).</summary>
+    public static RootCommand BuildRoot()
+    {
+        var root = new RootCommand(
+            "Adversa: adversarial deep learning on .NET (TorchSharp). Train, sample, evaluate and plot DCGAN faces, " +
+            "attribute-conditioned ACGAN, DANN domain adaptation and ResNet-based UDA. Every command runs offline on " +
+            "embedded synthetic data; point --data-root at real datasets (mnist, mnist_m, svhn, usps, celeba folders).");
+        root.Options.Add(CommonOptions.Verbose);
+        foreach (var command in new[]
+                 {
+                     Commands.InfoCommand.Build(), Commands.DataCommands.Build(), Commands.SummaryCommand.Build(),
+                     Commands.GanCommands.Build(), Commands.AcganCommands.Build(), Commands.DannCommands.Build(), Commands.TsneCommand.Build(),
+                 })
+            root.Subcommands.Add(command);
+        return root;
+    }
+
     public static int Invoke(RootCommand root, string[] args, TextWriter? output = null, TextWriter? error = null)
     {
         var config = new InvocationConfiguration { EnableDefaultExceptionHandler = false };

@@ -54,20 +54,9 @@ public sealed class AcganTrainer : ITrainer
         D = new AcganDiscriminator(_o.Model);
         OptG = optim.Adam(G.parameters(), o.LearningRate, o.Beta1, 0.999);
         OptD = optim.Adam(D.parameters(), o.LearningRate, o.Beta1, 0.999);
-        _loader = new DataLoader(data, o.Batch, DcganTrainer.Transform, shuffle: true, seed: o.Seed);
-        if (_loader.BatchesPerEpoch == 0) throw new AdversaException($"{data.Name} has {data.Count} images, fewer than one batch of {o.Batch}; lower --batch");
-        using var g = new Generator((ulong)o.Seed + 99);
-        _fixedNoise = randn([10, _o.Model.LatentSize], generator: g);
-        var options = System.Text.Json.JsonSerializer.SerializeToNode(_o)!.AsObject();
-        options["data"] = data.Name;
-        options["images"] = data.Count;
-        State = new Checkpoint
-        {
-            Kind = Kind,
-            Options = options,
-            Modules = { ["generator"] = G, ["discriminator"] = D },
-            Optimizers = { ["generator"] = OptG, ["discriminator"] = OptD },
-        };
+        _loader = GanSetup.Loader(data, o.Batch, o.Seed);
+        _fixedNoise = GanSetup.FixedNoise(10, _o.Model.LatentSize, o.Seed);
+        State = GanSetup.State(Kind, _o, data, G, D, OptG, OptD);
     }
 
     public IEnumerable<Batch> Batches(int epoch, int skipBatches) => _loader.Epoch(epoch, skipBatches);

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Adversa.Data;
 using Adversa.Plots;
 using Adversa.Training;
@@ -40,7 +39,7 @@ public sealed class DcganTrainer : ITrainer
     public int BatchesPerEpoch => _loader.BatchesPerEpoch;
     public int ImagesPerStep => _o.Batch;
 
-    public DcganTrainer(ImageSet data, GanTrainOptions o, JsonObject? extraOptions = null)
+    public DcganTrainer(ImageSet data, GanTrainOptions o)
     {
         _o = o;
         manual_seed(o.Seed);
@@ -48,22 +47,9 @@ public sealed class DcganTrainer : ITrainer
         D = new DcganDiscriminator(o.Model);
         OptG = optim.Adam(G.parameters(), o.LearningRate, o.Beta1, o.Beta2);
         OptD = optim.Adam(D.parameters(), o.LearningRate, o.Beta1, o.Beta2);
-        _loader = new DataLoader(data, o.Batch, Transform, shuffle: true, seed: o.Seed);
-        if (_loader.BatchesPerEpoch == 0)
-            throw new Common.AdversaException($"{data.Name} has {data.Count} images, fewer than one batch of {o.Batch}; lower --batch");
-        using var g = new Generator((ulong)o.Seed + 99);
-        _fixedNoise = randn([32, o.Model.LatentSize], generator: g);
-        var options = System.Text.Json.JsonSerializer.SerializeToNode(o)!.AsObject();
-        options["data"] = data.Name;
-        options["images"] = data.Count;
-        if (extraOptions is not null) foreach (var (k, v) in extraOptions) options[k] = v?.DeepClone();
-        State = new Checkpoint
-        {
-            Kind = Kind,
-            Options = options,
-            Modules = { ["generator"] = G, ["discriminator"] = D },
-            Optimizers = { ["generator"] = OptG, ["discriminator"] = OptD },
-        };
+        _loader = GanSetup.Loader(data, o.Batch, o.Seed);
+        _fixedNoise = GanSetup.FixedNoise(32, o.Model.LatentSize, o.Seed);
+        State = GanSetup.State(Kind, o, data, G, D, OptG, OptD);
     }
 
     public IEnumerable<Batch> Batches(int epoch, int skipBatches) => _loader.Epoch(epoch, skipBatches);

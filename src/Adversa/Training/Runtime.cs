@@ -40,24 +40,17 @@ public static class Runtime
     }
 
     /// <summary>Resident set size of this process in bytes (Linux /proc; 0 elsewhere).</summary>
-    public static long ResidentBytes()
-    {
-        try
-        {
-            foreach (var line in File.ReadLines("/proc/self/status"))
-                if (line.StartsWith("VmRSS:"))
-                    return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
-        }
-        catch (IOException) { }
-        return 0;
-    }
+    public static long ResidentBytes() => ProcStatusBytes("VmRSS:");
 
-    public static long PeakResidentBytes()
+    /// <summary>Peak resident set size of this process in bytes (Linux /proc; 0 elsewhere).</summary>
+    public static long PeakResidentBytes() => ProcStatusBytes("VmHWM:");
+
+    static long ProcStatusBytes(string key)
     {
         try
         {
             foreach (var line in File.ReadLines("/proc/self/status"))
-                if (line.StartsWith("VmHWM:"))
+                if (line.StartsWith(key))
                     return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
         }
         catch (IOException) { }

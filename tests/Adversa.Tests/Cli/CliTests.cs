@@ -10,15 +10,7 @@ public class CliTests
 {
     public static (int Code, string Out, string Err) Run(params string[] args)
     {
-        var root = new RootCommand("adversa");
-        root.Options.Add(Adversa.Cli.CommonOptions.Verbose);
-        root.Subcommands.Add(InfoCommand.Build());
-        root.Subcommands.Add(DataCommands.Build());
-        root.Subcommands.Add(GanCommands.Build());
-        root.Subcommands.Add(AcganCommands.Build());
-        root.Subcommands.Add(DannCommands.Build());
-        root.Subcommands.Add(TsneCommand.Build());
-        root.Subcommands.Add(SummaryCommand.Build());
+        var root = Adversa.Cli.Cli.BuildRoot();
         var (o, e) = (new StringWriter(), new StringWriter());
         int code = Adversa.Cli.Cli.Invoke(root, args, o, e);
         return (code, o.ToString(), e.ToString());
