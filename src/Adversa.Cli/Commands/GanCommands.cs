@@ -113,7 +113,7 @@ public static class GanCommands
             var g = LoadGenerator(path);
             var dataName = p.GetValue(data) ?? (string?)Checkpoint.ReadMeta(path)["options"]?["data"] ?? "synth-faces";
             using var real = DatasetCatalog.Load(new DatasetRequest(dataName, p.GetValue(split)!, p.GetValue(limit), p.GetValue(root), p.GetValue(seed) + 1000));
-            var report = FidReport.Evaluate(real.Images, n => GenerateBytes(g, n, p.GetValue(seed)), p.GetValue(samples),
+            var report = FidReport.Evaluate(real.Images, n => DcganTrainer.GenerateBytes(g, n, p.GetValue(seed)), p.GetValue(samples),
                                             new FeatureExtractor(p.GetValue(size)), p.GetValue(seed), Cli.Progress());
             var o = p.InvocationConfiguration.Output;
             o.WriteLine($"{dataName}: {report.Describe()}");
@@ -123,24 +123,6 @@ public static class GanCommands
             return 0;
         });
         return cmd;
-    }
-
-    /// <summary>n generated faces as uint8, from noise fixed by the seed.</summary>
-    public static Tensor GenerateBytes(DcganGenerator g, int n, long seed)
-    {
-        using var gen = new Generator((ulong)seed + 777);
-        var latent = g.parameters().First().shape[0];
-        var parts = new List<Tensor>();
-        using (no_grad())
-            for (int s = 0; s < n; s += 100)
-            {
-                using var scope = NewDisposeScope();
-                var z = randn([Math.Min(100, n - s), latent], generator: gen);
-                parts.Add(DcganTrainer.Transform.ToBytes(g.forward(z)).MoveToOuterDisposeScope());
-            }
-        var result = cat(parts, 0);
-        foreach (var t in parts) t.Dispose();
-        return result;
     }
 
     static Command Export()

@@ -110,4 +110,25 @@ public sealed class DcganTrainer : ITrainer
         if (wasTraining) g.train();
         ImageGrid.SavePng(path, images, columns);
     }
+
+    /// <summary>n generated faces as uint8, from noise fixed by the seed (eval mode).</summary>
+    public static Tensor GenerateBytes(DcganGenerator g, int n, long seed)
+    {
+        using var gen = new Generator((ulong)seed + 777);
+        var latent = g.parameters().First().shape[0];
+        bool wasTraining = g.training;
+        g.eval();
+        var parts = new List<Tensor>();
+        using (no_grad())
+            for (int s = 0; s < n; s += 100)
+            {
+                using var scope = NewDisposeScope();
+                var z = randn([Math.Min(100, n - s), latent], generator: gen);
+                parts.Add(Transform.ToBytes(g.forward(z)).MoveToOuterDisposeScope());
+            }
+        if (wasTraining) g.train();
+        var result = cat(parts, 0);
+        foreach (var t in parts) t.Dispose();
+        return result;
+    }
 }

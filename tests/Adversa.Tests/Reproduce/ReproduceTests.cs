@@ -1,0 +1,34 @@
+using System.Text.RegularExpressions;
+using Adversa.Data;
+using Adversa.Tests.Cli;
+using Adversa.Tests.Fixtures;
+
+namespace Adversa.Tests.Reproduce;
+
+public class ReproduceTests
+{
+    [Fact]
+    public void TinyReproductionWritesEverySectionWithValidFiguresAndReusesFinishedParts()
+    {
+        using var dir = new TempDir();
+        var (code, output, err) = CliTests.Run("reproduce", "--size", "tiny", "--out", dir.Path);
+        Assert.True(code == 0, err);
+        var md = File.ReadAllText(dir["index.md"]);
+        foreach (var section in new[] { "1. Architectures", "2. DCGAN: 32 random faces", "GAN metrics", "3. ACGAN: Smiling off (top) and on (bottom)",
+                                         "Attribute control", "4. Domain adaptation: target accuracy (%)", "5. Latent space (t-SNE)", "6. Improved UDA",
+                                         "7. Settings, versions and run times" })
+            Assert.Contains(section, md);
+        foreach (var row in new[] { "| source-only |", "| dann |", "| target-only |", "| FID-ResNet18 |", "| Smiling |" })
+            Assert.Contains(row, md);
+        var images = Regex.Matches(md, @"!\[[^\]]*\]\(([^)]+)\)").Select(m => m.Groups[1].Value).ToList();
+        Assert.Equal(6, images.Count); // faces, DCGAN loss, pairs, ACGAN loss, two t-SNE figures
+        foreach (var image in images) Assert.True(ImageCodec.IsValidPng(Path.Combine(dir.Path, image)), $"{image} is not a valid PNG");
+        var html = File.ReadAllText(dir["index.html"]);
+        Assert.Equal(6, Regex.Matches(html, "src=\"data:image/png;base64,").Count);
+
+        (code, output, err) = CliTests.Run("reproduce", "--size", "tiny", "--out", dir.Path);
+        Assert.True(code == 0, err);
+        Assert.Contains("| dcgan | ", File.ReadAllText(dir["index.md"]));
+        Assert.Contains("| yes |", File.ReadAllText(dir["index.md"]));
+    }
+}
