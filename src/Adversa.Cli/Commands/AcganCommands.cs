@@ -44,15 +44,18 @@ public static class AcganCommands
         var ndf = new Option<int>("--ndf") { Description = "Discriminator width", DefaultValueFactory = _ => 64 };
         var resume = new Option<bool>("--resume") { Description = "Continue from <out>/checkpoint.zip exactly where it stopped" };
         var logdir = new Option<string?>("--logdir") { Description = "Also write TensorBoard scalars to this folder" };
+        var realLabel = new Option<double>("--real-label") { Description = "Target for real images in D's loss (1 = plain; 0.9 = one-sided label smoothing)", DefaultValueFactory = _ => 1.0 };
+        var instanceNoise = new Option<double>("--instance-noise") { Description = "Std of Gaussian noise added to every image D sees (0 = off)", DefaultValueFactory = _ => 0.0 };
         var cmd = new Command("train", "Train the ACGAN; writes off/on sample pairs every epoch, a loss curve and a resumable checkpoint")
-            .With(data, split, attrs, root, limit, epochs, batch, lr, decayEvery, aux, nz, ngf, ndf, output, resume, logdir, seed, threads, device);
+            .With(data, split, attrs, root, limit, epochs, batch, lr, decayEvery, aux, nz, ngf, ndf, realLabel, instanceNoise, output, resume, logdir, seed, threads, device);
         cmd.SetAction(p =>
         {
             CommonOptions.Configure(p, threads, seed, device);
             using var set = DatasetCatalog.Load(new DatasetRequest(p.GetValue(data)!, p.GetValue(split)!, p.GetValue(limit), p.GetValue(root), p.GetValue(seed)));
             if (set.Height != 64 || set.Channels != 3) throw new AdversaException($"{set.Name} is {set.Channels}x{set.Height}x{set.Width}; the ACGAN needs 3x64x64 faces");
             var options = new AcganTrainOptions(new DcganOptions(p.GetValue(nz), p.GetValue(ngf), p.GetValue(ndf)), p.GetValue(attrs)!,
-                p.GetValue(epochs), p.GetValue(batch), p.GetValue(lr), 0.5, p.GetValue(decayEvery), 0.5, p.GetValue(aux), p.GetValue(seed));
+                p.GetValue(epochs), p.GetValue(batch), p.GetValue(lr), 0.5, p.GetValue(decayEvery), 0.5, p.GetValue(aux),
+                p.GetValue(realLabel), p.GetValue(instanceNoise), p.GetValue(seed));
             var trainer = new AcganTrainer(set, options);
             var o = p.InvocationConfiguration.Output;
             o.WriteLine($"ACGAN on {set.Name} conditioned on {string.Join(", ", options.Attributes)}: {set.Count:N0} images, {trainer.BatchesPerEpoch} batches of {options.Batch} per epoch");

@@ -39,16 +39,19 @@ public static class GanCommands
         var ndf = new Option<int>("--ndf") { Description = "Discriminator width (feature maps of the first layer)", DefaultValueFactory = _ => 64 };
         var resume = new Option<bool>("--resume") { Description = "Continue from <out>/checkpoint.zip exactly where it stopped" };
         var logdir = new Option<string?>("--logdir") { Description = "Also write TensorBoard scalars to this folder" };
+        var realLabel = new Option<double>("--real-label") { Description = "Target for real images in D's loss (1 = plain DCGAN; 0.9 = one-sided label smoothing)", DefaultValueFactory = _ => 1.0 };
+        var instanceNoise = new Option<double>("--instance-noise") { Description = "Std of Gaussian noise added to every image D sees (0 = off)", DefaultValueFactory = _ => 0.0 };
         var gcEvery = new Option<int>("--gc-every") { Description = "Full GC every N steps to keep resident memory flat (0: never)", DefaultValueFactory = _ => 10 };
         var cmd = new Command("train", "Train the DCGAN; writes a sample grid from fixed noise every epoch, a loss curve and a resumable checkpoint")
-            .With(data, split, root, limit, epochs, batch, lr, beta1, decayEvery, decayFactor, nz, ngf, ndf, output, resume, logdir, gcEvery, seed, threads, device);
+            .With(data, split, root, limit, epochs, batch, lr, beta1, decayEvery, decayFactor, nz, ngf, ndf, realLabel, instanceNoise, output, resume, logdir, gcEvery, seed, threads, device);
         cmd.SetAction(p =>
         {
             CommonOptions.Configure(p, threads, seed, device);
             using var set = DatasetCatalog.Load(new DatasetRequest(p.GetValue(data)!, p.GetValue(split)!, p.GetValue(limit), p.GetValue(root), p.GetValue(seed)));
             if (set.Height != 64 || set.Channels != 3) throw new AdversaException($"{set.Name} is {set.Channels}x{set.Height}x{set.Width}; the DCGAN needs 3x64x64 faces");
             var options = new GanTrainOptions(new DcganOptions(p.GetValue(nz), p.GetValue(ngf), p.GetValue(ndf)), p.GetValue(epochs), p.GetValue(batch),
-                                              p.GetValue(lr), p.GetValue(beta1), 0.999, p.GetValue(decayEvery), p.GetValue(decayFactor), p.GetValue(seed));
+                                              p.GetValue(lr), p.GetValue(beta1), 0.999, p.GetValue(decayEvery), p.GetValue(decayFactor),
+                                              p.GetValue(realLabel), p.GetValue(instanceNoise), p.GetValue(seed));
             var trainer = new DcganTrainer(set, options);
             var o = p.InvocationConfiguration.Output;
             o.WriteLine($"DCGAN on {set.Name}: {set.Count:N0} images, {trainer.BatchesPerEpoch} batches of {options.Batch} per epoch, {options.Epochs} epochs");

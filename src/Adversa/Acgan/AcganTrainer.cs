@@ -20,6 +20,8 @@ public sealed record AcganTrainOptions(
     int LrDecayEvery = 0,
     double LrDecayFactor = 0.5,
     double AuxWeight = 1.0,
+    double RealLabel = 1.0,
+    double InstanceNoise = 0.0,
     long Seed = 1);
 
 /// <summary>
@@ -75,15 +77,15 @@ public sealed class AcganTrainer : ITrainer
         var fake = G.forward(AcganGenerator.Input(randn(n, _o.Model.LatentSize), fakeAttrs));
 
         OptD.zero_grad();
-        var (realAdv, realAux) = D.forward(real);
-        var (fakeAdv, fakeAux) = D.forward(fake.detach());
-        var lossD = F.binary_cross_entropy_with_logits(realAdv, ones) + F.binary_cross_entropy_with_logits(fakeAdv, zerosT)
+        var (realAdv, realAux) = D.forward(GanSetup.Noisy(real, _o.InstanceNoise));
+        var (fakeAdv, fakeAux) = D.forward(GanSetup.Noisy(fake.detach(), _o.InstanceNoise));
+        var lossD = F.binary_cross_entropy_with_logits(realAdv, TorchSharp.torch.full(n, _o.RealLabel)) + F.binary_cross_entropy_with_logits(fakeAdv, zerosT)
                     + _o.AuxWeight * (F.binary_cross_entropy_with_logits(realAux, realAttrs) + F.binary_cross_entropy_with_logits(fakeAux, fakeAttrs));
         lossD.backward();
         OptD.step();
 
         OptG.zero_grad();
-        var (genAdv, genAux) = D.forward(fake);
+        var (genAdv, genAux) = D.forward(GanSetup.Noisy(fake, _o.InstanceNoise));
         var lossG = F.binary_cross_entropy_with_logits(genAdv, ones) + _o.AuxWeight * F.binary_cross_entropy_with_logits(genAux, fakeAttrs);
         lossG.backward();
         OptG.step();

@@ -16,6 +16,8 @@ public sealed record GanTrainOptions(
     double Beta2 = 0.999,
     int LrDecayEvery = 0,
     double LrDecayFactor = 0.5,
+    double RealLabel = 1.0,
+    double InstanceNoise = 0.0,
     long Seed = 1);
 
 /// <summary>
@@ -64,13 +66,14 @@ public sealed class DcganTrainer : ITrainer
         var ones = TorchSharp.torch.ones(n);
         var zerosT = TorchSharp.torch.zeros(n);
 
-        // (1) D: maximise log D(x) + log(1 - D(G(z))).
+        // (1) D: maximise log D(x) + log(1 - D(G(z))), optionally with one-sided label smoothing (real target < 1)
+        // and instance noise on D's inputs (both keep D from winning outright on easy data).
         OptD.zero_grad();
-        var realLogits = D.forward(real);
-        var lossReal = F.binary_cross_entropy_with_logits(realLogits, ones);
+        var realLogits = D.forward(Noisy(real));
+        var lossReal = F.binary_cross_entropy_with_logits(realLogits, TorchSharp.torch.full(n, _o.RealLabel));
         var z = randn(n, _o.Model.LatentSize);
         var fake = G.forward(z);
-        var fakeLogits = D.forward(fake.detach());
+        var fakeLogits = D.forward(Noisy(fake.detach()));
         var lossFake = F.binary_cross_entropy_with_logits(fakeLogits, zerosT);
         var lossD = lossReal + lossFake;
         lossD.backward();
@@ -78,7 +81,7 @@ public sealed class DcganTrainer : ITrainer
 
         // (2) G: maximise log D(G(z)).
         OptG.zero_grad();
-        var genLogits = D.forward(fake);
+        var genLogits = D.forward(Noisy(fake));
         var lossG = F.binary_cross_entropy_with_logits(genLogits, ones);
         lossG.backward();
         OptG.step();
@@ -91,6 +94,8 @@ public sealed class DcganTrainer : ITrainer
             ("D(G(z))", genLogits.sigmoid().mean().item<float>()),
         ];
     }
+
+    Tensor Noisy(Tensor x) => GanSetup.Noisy(x, _o.InstanceNoise);
 
     public void EndEpoch(int epoch, string outDir, IProgressSink progress)
     {

@@ -37,4 +37,7 @@ public static class GanSetup
             Optimizers = { ["generator"] = optG, ["discriminator"] = optD },
         };
     }
+
+    /// <summary>Instance noise: what D sees, plus N(0, std²) per pixel (identity when std is 0).</summary>
+    public static Tensor Noisy(Tensor x, double std) => std > 0 ? x + randn_like(x) * std : x;
 }

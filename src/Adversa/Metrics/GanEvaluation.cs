@@ -13,7 +13,7 @@ public sealed record FidReport(int SamplesPerSet, int FeatureSize, double Fid, K
     public const string Caveat = "features: ImageNet ResNet18 (ML.NET ONNX weights) pooled 512-d, not Inception-v3; not comparable with published FIDs";
 
     public string Describe() =>
-        $"FID-ResNet18 {Fid:F2} (real-vs-real floor {FloorFid:F2}); KID {Kid.Mean * 1000:F2}±{Kid.Std * 1000:F2} x1e-3 (floor {FloorKid.Mean * 1000:F2}±{FloorKid.Std * 1000:F2} x1e-3); " +
+        $"FID-ResNet18 {Fid:F2} (real-vs-real floor {FloorFid:F2}); KID {Kid.Mean:G4} ± {Kid.Std:G3} (floor {FloorKid.Mean:G4} ± {FloorKid.Std:G3}); " +
         $"{SamplesPerSet} images per set at {FeatureSize}x{FeatureSize}";
 
     /// <summary>
@@ -32,7 +32,8 @@ public sealed record FidReport(int SamplesPerSet, int FeatureSize, double Fid, K
         using var fa = features.Extract(realA, progress, "features: real half A");
         using var fb = features.Extract(realB, progress, "features: real half B");
         using var ff = features.Extract(fake, progress, "features: generated");
-        int subset = Math.Min(1000, half);
+        // Subsets must be smaller than the sets, or every subset is the whole set and the spread is zero.
+        int subset = Math.Min(1000, Math.Max(2, half / 2));
         return new FidReport(half, features.InputSize,
             Metrics.Fid.Frechet(ff, fa), Metrics.Fid.Kid(ff, fa, subsetSize: subset, seed: seed),
             Metrics.Fid.Frechet(fb, fa), Metrics.Fid.Kid(fb, fa, subsetSize: subset, seed: seed));
