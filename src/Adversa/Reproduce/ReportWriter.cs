@@ -13,7 +13,7 @@ public sealed class ReportWriter(string folder)
     sealed record Heading(int Level, string Text) : Block;
     sealed record Paragraph(string Text) : Block;
     sealed record Preformatted(string Text) : Block;
-    sealed record Figure(string RelativePath, string Caption) : Block;
+    sealed record Figure(string RelativePath, string Caption, bool Upscale) : Block;
     sealed record Table(string[] Header, List<string[]> Rows) : Block;
 
     readonly List<Block> _blocks = [];
@@ -24,9 +24,10 @@ public sealed class ReportWriter(string folder)
     public void P(string text) => _blocks.Add(new Paragraph(text));
     public void Pre(string text) => _blocks.Add(new Preformatted(text.TrimEnd()));
 
-    /// <summary>A figure: <paramref name="path"/> must lie inside the report folder.</summary>
-    public void Image(string path, string caption) =>
-        _blocks.Add(new Figure(Path.GetRelativePath(folder, path).Replace('\\', '/'), caption));
+    /// <summary>A figure: <paramref name="path"/> must lie inside the report folder. <paramref name="upscale"/>: small
+    /// pixel images (sample grids) are shown enlarged with crisp pixels in the HTML.</summary>
+    public void Image(string path, string caption, bool upscale = false) =>
+        _blocks.Add(new Figure(Path.GetRelativePath(folder, path).Replace('\\', '/'), caption, upscale));
 
     public void Grid(string[] header, IEnumerable<string[]> rows) => _blocks.Add(new Table(header, rows.ToList()));
 
@@ -78,7 +79,8 @@ public sealed class ReportWriter(string folder)
                 case Preformatted pre: sb.AppendLine($"<pre>{E(pre.Text)}</pre>"); break;
                 case Figure f:
                     var bytes = File.ReadAllBytes(Path.Combine(folder, f.RelativePath));
-                    sb.AppendLine($"<figure><img alt=\"{E(f.Caption)}\" src=\"data:image/png;base64,{Convert.ToBase64String(bytes)}\"><figcaption>{E(f.Caption)}</figcaption></figure>");
+                    var style = f.Upscale ? " style=\"width:100%;max-width:900px;image-rendering:pixelated\"" : "";
+                    sb.AppendLine($"<figure><img{style} alt=\"{E(f.Caption)}\" src=\"data:image/png;base64,{Convert.ToBase64String(bytes)}\"><figcaption>{E(f.Caption)}</figcaption></figure>");
                     break;
                 case Table t:
                     sb.Append("<table><tr>").Append(string.Concat(t.Header.Select(h => $"<th>{E(h)}</th>"))).AppendLine("</tr>");

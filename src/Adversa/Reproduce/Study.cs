@@ -140,7 +140,7 @@ public sealed class Study(StudyOptions o, IProgressSink progress)
             return new GanPart(grid, Path.Combine(dir, "loss.png"), fid);
         });
         report.H(2, "2. DCGAN: 32 random faces");
-        report.Image(r.Grid, $"32 faces from random noise (seed {o.Seed}), generator trained {s.GanEpochs} epochs on {faces}");
+        report.Image(r.Grid, $"32 faces from random noise (seed {o.Seed}), generator trained {s.GanEpochs} epochs on {faces}", upscale: true);
         report.Image(r.Loss, "DCGAN training curves (losses, D(x), D(G(z)); moving average)");
         report.H(3, "GAN metrics");
         report.Grid(["metric", "generated vs real", "real vs real (floor)"],
@@ -172,7 +172,7 @@ public sealed class Study(StudyOptions o, IProgressSink progress)
             return new AcganPart(pairs, Path.Combine(dir, "loss.png"), control);
         });
         report.H(2, "3. ACGAN: Smiling off (top) and on (bottom)");
-        report.Image(r.Pairs, "10 pairs: each column is one noise vector, generated with Smiling = 0 (top) and 1 (bottom)");
+        report.Image(r.Pairs, "10 pairs: each column is one noise vector, generated with Smiling = 0 (top) and 1 (bottom)", upscale: true);
         report.Image(r.Loss, "ACGAN training curves");
         report.H(3, "Attribute control");
         report.Grid(["attribute", "judge accuracy on real held-out", "off judged off", "on judged on", "pair flip rate (chance 25%)", "pairs"],
