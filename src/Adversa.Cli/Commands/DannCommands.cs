@@ -103,12 +103,14 @@ public static class DannCommands
         var part = new Option<string>("--part") { Description = "eval: the held-out/test part used in training reports; train: the training part", DefaultValueFactory = _ => "eval" }.AcceptOnlyFromAmong("eval", "train");
         var holdout = new Option<double>("--holdout") { Description = "Held-out fraction (must match training to get the same part)", DefaultValueFactory = _ => 0.1 };
         var (root, limit, seed) = (CommonOptions.DataRoot(), CommonOptions.Limit(), CommonOptions.Seed());
-        var cmd = new Command("eval", "Accuracy and per-class accuracy of a trained DANN/baseline model on a domain").With(checkpoint, domain, part, holdout, root, limit, seed);
+        var adabn = new Option<bool>("--adabn") { Description = "First recalibrate batch-norm statistics on the domain's unlabelled training images (AdaBN)" };
+        var cmd = new Command("eval", "Accuracy and per-class accuracy of a trained DANN/baseline model on a domain").With(checkpoint, domain, part, holdout, adabn, root, limit, seed);
         cmd.SetAction(p =>
         {
             var (model, _) = LoadModel(p.GetValue(checkpoint)!);
             using var data = DomainData.Load(p.GetValue(domain)!, p.GetValue(root), p.GetValue(limit), p.GetValue(holdout), p.GetValue(seed));
             var set = p.GetValue(part) == "train" ? data.Train : data.Eval;
+            if (p.GetValue(adabn)) BatchNormRecalibration.Apply(model, data.Train, DomainData.Transform);
             var report = Dann.Evaluation.Evaluate(model, set);
             p.InvocationConfiguration.Output.WriteLine($"{(p.GetValue(part) == "train" ? $"{data.Name} training part" : data.EvalDescription)}: {report.Describe()}");
             return 0;
@@ -122,8 +124,9 @@ public static class DannCommands
         var pairs = new Option<string[]>("--pair", "-p") { Description = "SOURCE:TARGET pair; repeat for several (default: synth-svhn:synth-mnistm and back)" };
         var modes = new Option<string[]>("--modes") { Description = "Rows to compute", DefaultValueFactory = _ => ["source-only", "dann", "target-only"], AllowMultipleArgumentsPerToken = true };
         var output = CommonOptions.Out("runs/dann-table", "Folder: table.md, table.csv, one run folder per pair and mode (finished runs are reused)");
+        var adabn = new Option<bool>("--adabn") { Description = "Add rows with batch norm recalibrated on the target's unlabelled images (AdaBN) for source-only and DANN" };
         var cmd = new Command("table", "Run source-only, DANN and target-only for each pair and write the study's accuracy table (Markdown + CSV)")
-            .With([pairs, modes, .. t.All, output]);
+            .With([pairs, modes, adabn, .. t.All, output]);
         cmd.SetAction(p =>
         {
             CommonOptions.Configure(p, t.Threads, t.Seed, t.Device);
@@ -143,9 +146,14 @@ public static class DannCommands
                     var options = t.Read(p, src.Name, tgt.Name, DannRun.ParseMode(modeText));
                     var runDir = Path.Combine(dir, $"{src.Name}_to_{tgt.Name}", DannRun.ModeName(options.Mode));
                     o.WriteLine($"== {DannRun.ModeName(options.Mode)} {src.Name} -> {tgt.Name} ({runDir})");
-                    var r = DannRun.TrainAndEvaluate(src, tgt, options, runDir, Cli.Progress());
+                    var r = DannRun.TrainAndEvaluate(src, tgt, options, runDir, Cli.Progress(), adaBn: p.GetValue(adabn));
                     o.WriteLine($"   target {r.Target.Describe()}");
                     table.Add(DannRun.ModeName(options.Mode), $"{src.Name} → {tgt.Name}", r.Target.Accuracy);
+                    if (r.TargetAdaBn is { } adapted)
+                    {
+                        o.WriteLine($"   target with AdaBN {adapted.Describe()}");
+                        table.Add(DannRun.ModeName(options.Mode) + " + AdaBN", $"{src.Name} → {tgt.Name}", adapted.Accuracy);
+                    }
                     results.Add(r);
                 }
             }

@@ -3,20 +3,28 @@ using Adversa.Training;
 namespace Adversa.Dann;
 
 /// <summary>One finished (or resumed-to-finish) training run and its evaluation, as the table needs it.</summary>
-public sealed record DannResult(DannOptions Options, AccuracyReport Target, AccuracyReport Source, double Seconds, double ImagesPerSecond, string Checkpoint);
+public sealed record DannResult(DannOptions Options, AccuracyReport Target, AccuracyReport Source, double Seconds, double ImagesPerSecond, string Checkpoint,
+                                AccuracyReport? TargetAdaBn = null);
 
 public static class DannRun
 {
     /// <summary>Trains (resuming a finished or partial run in <paramref name="outDir"/>) and evaluates on both domains' evaluation parts.</summary>
+    /// <param name="adaBn">Also report target accuracy after recalibrating batch norm on the target's unlabelled training images.</param>
     public static DannResult TrainAndEvaluate(DomainData source, DomainData target, DannOptions options, string outDir, IProgressSink progress,
-                                              string? logDir = null, CancellationToken cancel = default)
+                                              string? logDir = null, CancellationToken cancel = default, bool adaBn = false)
     {
         var trainer = new DannTrainer(source, target, options);
         var result = TrainingLoop.Run(trainer, new LoopOptions(options.Epochs, outDir, Resume: true, LogDir: logDir, Cancel: cancel), progress);
         if (!result.Completed) throw new OperationCanceledException($"training stopped; checkpoint {result.CheckpointPath}");
         var targetReport = Evaluation.Evaluate(trainer.Model, target.Eval);
         var sourceReport = Evaluation.Evaluate(trainer.Model, source.Eval);
-        return new DannResult(options, targetReport, sourceReport, result.Seconds, result.ImagesPerSecond, result.CheckpointPath);
+        AccuracyReport? adapted = null;
+        if (adaBn && options.Mode != DannMode.TargetOnly)
+        {
+            BatchNormRecalibration.Apply(trainer.Model, target.Train, DomainData.Transform);
+            adapted = Evaluation.Evaluate(trainer.Model, target.Eval);
+        }
+        return new DannResult(options, targetReport, sourceReport, result.Seconds, result.ImagesPerSecond, result.CheckpointPath, adapted);
     }
 
     public static string ModeName(DannMode mode) => mode switch

@@ -178,6 +178,7 @@ public sealed class DannTrainer : ITrainer
     {
         var source = Evaluation.Evaluate(Model, _source.Eval);
         var target = Evaluation.Evaluate(Model, _target.Eval);
+        Model.train();
         var line = $"epoch {epoch + 1}: source eval accuracy {source.Accuracy:P2}, target eval accuracy {target.Accuracy:P2} (monitoring only; the reported model is the last epoch's)";
         EpochLog.Add(line);
         progress.Log(line);

@@ -36,11 +36,10 @@ public static class Evaluation
                                   correct.Zip(total, (c, t) => t > 0 ? c / t : double.NaN).ToArray());
     }
 
+    /// <summary>Evaluation-mode accuracy; leaves the model in evaluation mode.</summary>
     public static AccuracyReport Evaluate(DannModel model, ImageSet set)
     {
         model.eval();
-        var report = Evaluate(model.forward, set, DomainData.Transform);
-        model.train();
-        return report;
+        return Evaluate(model.forward, set, DomainData.Transform);
     }
 }
