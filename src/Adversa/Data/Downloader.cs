@@ -86,7 +86,7 @@ public static class Downloader
             bool resumed = response.StatusCode == HttpStatusCode.PartialContent;
             if (!resumed) have = 0;
             long? total = response.Content.Headers.ContentLength is long len ? len + have : null;
-            progress.Start($"download {Path.GetFileName(target)}{(resumed ? " (resumed)" : "")}", total ?? 0, "B");
+            progress.Start($"download {Path.GetFileName(target)}{(resumed ? " (resumed)" : "")}", total ?? 0, "byte");
             await using (var output = new FileStream(part, resumed ? FileMode.Append : FileMode.Create, FileAccess.Write))
             await using (var input = await response.Content.ReadAsStreamAsync(ct))
             {
