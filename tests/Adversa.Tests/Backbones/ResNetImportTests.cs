@@ -46,3 +46,29 @@ public class ResNetImportTests
         Assert.Equal(new long[] { 2, 512, 2, 2 }, f.shape);
     }
 }
+
+public class TorchvisionLoaderTests
+{
+    [Fact]
+    public void RoundTripsAPyTorchStateDictByName()
+    {
+        using var dir = new Adversa.Tests.Fixtures.TempDir();
+        var original = ResNet.TorchvisionResNet18();
+        TorchSharp.PyBridge.PyBridgeModuleExtensions.save_py(original, dir["r18.pth"]);
+        var loaded = TorchvisionResNetLoader.Load(dir["r18.pth"], "resnet18");
+        using var x = randn(1, 3, 64, 64);
+        original.eval();
+        using (no_grad())
+            Assert.True(Adversa.Tests.Fixtures.TensorAssert.Same(original.forward(x), loaded.forward(x)));
+    }
+
+    [Fact]
+    public void WrongArchitectureIsOneClearError()
+    {
+        using var dir = new Adversa.Tests.Fixtures.TempDir();
+        TorchSharp.PyBridge.PyBridgeModuleExtensions.save_py(ResNet.TorchvisionResNet18(), dir["r18.pth"]);
+        var e = Assert.Throws<Adversa.Common.DataFormatException>(() => TorchvisionResNetLoader.Load(dir["r18.pth"], "resnet34"));
+        Assert.Contains("r18.pth: does not match torchvision resnet34", e.Message);
+        Assert.Contains("missing key(s)", e.Message);
+    }
+}
