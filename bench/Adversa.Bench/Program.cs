@@ -11,6 +11,12 @@ switch (name)
     case "gan-raw":
         GanRaw(int.Parse(args.ElementAtOrDefault(1) ?? "64"), int.Parse(args.ElementAtOrDefault(2) ?? "20"));
         break;
+    case "gan-loop":
+        GanLoop(int.Parse(args.ElementAtOrDefault(1) ?? "64"), int.Parse(args.ElementAtOrDefault(2) ?? "40"), int.Parse(args.ElementAtOrDefault(3) ?? "10"));
+        break;
+    case "dann-raw":
+        DannRaw(int.Parse(args.ElementAtOrDefault(1) ?? "128"), int.Parse(args.ElementAtOrDefault(2) ?? "30"));
+        break;
     case "data":
         DataBench(args.ElementAtOrDefault(1) ?? "../shared/data");
         break;
@@ -18,7 +24,7 @@ switch (name)
         TsneBench(int.Parse(args.ElementAtOrDefault(1) ?? "10000"), int.Parse(args.ElementAtOrDefault(2) ?? "64"));
         break;
     default:
-        Console.WriteLine("benchmarks: gan-raw [batch] [steps] | data [data-root] | tsne [points] [dims]");
+        Console.WriteLine("benchmarks: gan-raw [batch] [steps] | gan-loop [batch] [steps] [gc-every] | dann-raw [batch] [steps] | data [data-root] | tsne [points] [dims]");
         break;
 }
 
@@ -91,4 +97,54 @@ static void TsneBench(int n, int d)
     var sw = Stopwatch.StartNew();
     double trust = Adversa.Metrics.Trustworthiness.Compute(x, result.Embedding, 5);
     Console.WriteLine($"t-SNE {n} x {d}: {result.Seconds:F1} s (1000 iterations, perplexity 30, theta 0.5, {get_num_threads()} torch threads, {Environment.ProcessorCount} cores); KL {result.KlDivergence:F3}; trustworthiness(k=5) {trust:F4} (computed in {sw.Elapsed.TotalSeconds:F1} s)");
+}
+
+/// <summary>The full trainer (data loader, dispose scopes, metrics, memory hygiene) on synthetic faces; RSS every 50 steps.</summary>
+static void GanLoop(int batch, int steps, int gcEvery)
+{
+    using var data = Adversa.Data.Synthetic.SynthFaces.Generate(Math.Max(batch * 4, 512), 1);
+    var trainer = new DcganTrainer(data, new GanTrainOptions(new DcganOptions(), Epochs: 1000, Batch: batch));
+    var hygiene = new MemoryHygiene(gcEvery);
+    var sw = new Stopwatch();
+    long step = 0;
+    var rss = new List<string>();
+    foreach (var b in Enumerable.Range(0, 1000).SelectMany(e => trainer.Batches(e, 0)))
+    {
+        if (step == 3) sw.Start();
+        using (var scope = NewDisposeScope())
+        using (b)
+            trainer.Step(b, 0, step);
+        hygiene.AfterStep();
+        if (step % 50 == 0) rss.Add($"{step}:{Runtime.ResidentBytes() / 1e6:F0}");
+        if (++step == steps) break;
+    }
+    double per = sw.Elapsed.TotalSeconds / (steps - 3);
+    Console.WriteLine($"trainer DCGAN step, batch {batch}, gc every {gcEvery}: {per * 1000:F0} ms/step, {batch / per:F1} images/s; RSS MB by step {string.Join(' ', rss)}; peak {Runtime.PeakResidentBytes() / 1e6:F0} MB");
+}
+
+/// <summary>One DANN step (joint batch of source + target, 32x32) with raw calls, as bench/pytorch/steps.py does it.</summary>
+static void DannRaw(int batch, int steps)
+{
+    manual_seed(1);
+    var model = new Adversa.Dann.DannModel();
+    var opt = optim.Adam(model.parameters(), 1e-3);
+    var xs = rand(batch, 3, 32, 32) * 2 - 1;
+    var xt = rand(batch, 3, 32, 32) * 2 - 1;
+    var ys = randint(0, 10, [batch]);
+    var dl = cat([zeros(batch, dtype: ScalarType.Int64), ones(batch, dtype: ScalarType.Int64)]);
+    var hygiene = new MemoryHygiene(10);
+    var sw = new Stopwatch();
+    for (int s = 0; s < steps + 3; s++)
+    {
+        if (s == 3) sw.Start();
+        using var scope = NewDisposeScope();
+        opt.zero_grad();
+        var latent = model.Features(cat([xs, xt]));
+        var loss = F.cross_entropy(model.ClassLogits(latent.narrow(0, 0, batch)), ys) + F.cross_entropy(model.DomainLogits(latent, 0.3), dl);
+        loss.backward();
+        opt.step();
+        hygiene.AfterStep();
+    }
+    double per = sw.Elapsed.TotalSeconds / steps;
+    Console.WriteLine($"TorchSharp DANN step {batch}+{batch} (32x32), {get_num_threads()} threads: {per * 1000:F0} ms/step, {2 * batch / per:F0} images/s");
 }

@@ -18,7 +18,7 @@ public class ReproduceTests
                                          "Attribute control", "4. Domain adaptation: target accuracy (%)", "5. Latent space (t-SNE)", "6. Improved UDA",
                                          "7. Settings, versions and run times" })
             Assert.Contains(section, md);
-        foreach (var row in new[] { "| source-only |", "| dann |", "| target-only |", "| FID-ResNet18 |", "| Smiling |" })
+        foreach (var row in new[] { "| source-only |", "| dann |", "| target-only |", "| source-only + AdaBN |", "| dann + AdaBN |", "| FID-ResNet18 |", "| Smiling |" })
             Assert.Contains(row, md);
         var images = Regex.Matches(md, @"!\[[^\]]*\]\(([^)]+)\)").Select(m => m.Groups[1].Value).ToList();
         Assert.Equal(6, images.Count); // faces, DCGAN loss, pairs, ACGAN loss, two t-SNE figures
