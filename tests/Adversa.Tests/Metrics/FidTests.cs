@@ -46,4 +46,16 @@ public class FidTests
             (previousFid, previousKid) = (fid, kid);
         }
     }
+
+    [Fact]
+    public void RankDeficientSmallSamplesDoNotBreakTheSolver()
+    {
+        // 10 samples of 512-d features, several rows repeated: the covariances are singular with many equal eigenvalues.
+        manual_seed(4);
+        using var a = randn(10, 512, dtype: ScalarType.Float64);
+        a[TensorIndex.Slice(5, 10)] = a[TensorIndex.Slice(0, 5)];
+        using var b = randn(10, 512, dtype: ScalarType.Float64) + 0.5;
+        double same = Fid.Frechet(a, a), shifted = Fid.Frechet(a, b);
+        Assert.True(same < 1e-6 * shifted, $"FID(a,a) {same} vs FID(a,b) {shifted}");
+    }
 }
