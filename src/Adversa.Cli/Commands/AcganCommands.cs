@@ -30,36 +30,20 @@ public static class AcganCommands
 
     static Command Train()
     {
-        var data = new Option<string>("--data") { Description = "Training faces: synth-faces (embedded) or celeba (needs --data-root)", DefaultValueFactory = _ => "synth-faces" };
-        var split = new Option<string>("--split") { Description = "CelebA split to train on", DefaultValueFactory = _ => "all" };
+        var t = new GanTrainingOptions("runs/acgan", "Run folder: checkpoint.zip, samples/epoch_NNN.png (off/on pairs), loss.png");
         var attrs = AttributeOption("Attribute(s) to condition on; repeat for several (names as in the dataset, e.g. Smiling, Male, Eyeglasses)");
-        var (root, limit, seed, threads, device) = (CommonOptions.DataRoot(), CommonOptions.Limit(), CommonOptions.Seed(), CommonOptions.Threads(), CommonOptions.Device());
-        var (epochs, batch) = (CommonOptions.Epochs(5), CommonOptions.Batch(64));
-        var output = CommonOptions.Out("runs/acgan", "Run folder: checkpoint.zip, samples/epoch_NNN.png (off/on pairs), loss.png");
-        var lr = new Option<double>("--lr") { Description = "Adam learning rate for G and D", DefaultValueFactory = _ => 2e-4 };
-        var decayEvery = new Option<int>("--lr-decay-every") { Description = "Halve the learning rate every N epochs (0: never; the study used 40)", DefaultValueFactory = _ => 0 };
         var aux = new Option<double>("--aux-weight") { Description = "Weight of the auxiliary attribute loss", DefaultValueFactory = _ => 1.0 };
-        var nz = new Option<int>("--nz") { Description = "Latent size", DefaultValueFactory = _ => 100 };
-        var ngf = new Option<int>("--ngf") { Description = "Generator width", DefaultValueFactory = _ => 64 };
-        var ndf = new Option<int>("--ndf") { Description = "Discriminator width", DefaultValueFactory = _ => 64 };
-        var resume = new Option<bool>("--resume") { Description = "Continue from <out>/checkpoint.zip exactly where it stopped" };
-        var logdir = new Option<string?>("--logdir") { Description = "Also write TensorBoard scalars to this folder" };
-        var realLabel = new Option<double>("--real-label") { Description = "Target for real images in D's loss (1 = plain; 0.9 = one-sided label smoothing)", DefaultValueFactory = _ => 1.0 };
-        var instanceNoise = new Option<double>("--instance-noise") { Description = "Std of Gaussian noise added to every image D sees (0 = off)", DefaultValueFactory = _ => 0.0 };
         var cmd = new Command("train", "Train the ACGAN; writes off/on sample pairs every epoch, a loss curve and a resumable checkpoint")
-            .With(data, split, attrs, root, limit, epochs, batch, lr, decayEvery, aux, nz, ngf, ndf, realLabel, instanceNoise, output, resume, logdir, seed, threads, device);
+            .With([attrs, aux, .. t.All]);
         cmd.SetAction(p =>
         {
-            CommonOptions.Configure(p, threads, seed, device);
-            using var set = DatasetCatalog.Load(new DatasetRequest(p.GetValue(data)!, p.GetValue(split)!, p.GetValue(limit), p.GetValue(root), p.GetValue(seed)));
-            if (set.Height != 64 || set.Channels != 3) throw new AdversaException($"{set.Name} is {set.Channels}x{set.Height}x{set.Width}; the ACGAN needs 3x64x64 faces");
-            var options = new AcganTrainOptions(new DcganOptions(p.GetValue(nz), p.GetValue(ngf), p.GetValue(ndf)), p.GetValue(attrs)!,
-                p.GetValue(epochs), p.GetValue(batch), p.GetValue(lr), 0.5, p.GetValue(decayEvery), 0.5, p.GetValue(aux),
-                p.GetValue(realLabel), p.GetValue(instanceNoise), p.GetValue(seed));
+            using var set = t.LoadFaces(p, "ACGAN");
+            var options = new AcganTrainOptions(t.Model(p), p.GetValue(attrs)!, p.GetValue(t.Epochs), p.GetValue(t.Batch), p.GetValue(t.Lr), p.GetValue(t.Beta1),
+                p.GetValue(t.DecayEvery), p.GetValue(t.DecayFactor), p.GetValue(aux), p.GetValue(t.RealLabel), p.GetValue(t.InstanceNoise), p.GetValue(t.Seed));
             var trainer = new AcganTrainer(set, options);
             var o = p.InvocationConfiguration.Output;
             o.WriteLine($"ACGAN on {set.Name} conditioned on {string.Join(", ", options.Attributes)}: {set.Count:N0} images, {trainer.BatchesPerEpoch} batches of {options.Batch} per epoch");
-            return LoopRunner.Run(trainer, new LoopOptions(options.Epochs, p.GetValue(output)!, p.GetValue(resume), 10, p.GetValue(logdir)), o);
+            return LoopRunner.Run(trainer, t.Loop(p, options.Epochs), o);
         });
         return cmd;
     }

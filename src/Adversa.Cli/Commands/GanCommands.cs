@@ -25,37 +25,17 @@ public static class GanCommands
 
     static Command Train()
     {
-        var data = new Option<string>("--data") { Description = "Training faces: synth-faces (embedded) or celeba (needs --data-root)", DefaultValueFactory = _ => "synth-faces" };
-        var split = new Option<string>("--split") { Description = "CelebA split to train on", DefaultValueFactory = _ => "all" };
-        var (root, limit, seed, threads, device) = (CommonOptions.DataRoot(), CommonOptions.Limit(), CommonOptions.Seed(), CommonOptions.Threads(), CommonOptions.Device());
-        var (epochs, batch) = (CommonOptions.Epochs(5), CommonOptions.Batch(64));
-        var output = CommonOptions.Out("runs/gan", "Run folder: checkpoint.zip, samples/epoch_NNN.png, loss.png");
-        var lr = new Option<double>("--lr") { Description = "Adam learning rate for G and D", DefaultValueFactory = _ => 2e-4 };
-        var beta1 = new Option<double>("--beta1") { Description = "Adam beta1", DefaultValueFactory = _ => 0.5 };
-        var decayEvery = new Option<int>("--lr-decay-every") { Description = "Multiply the learning rate by --lr-decay-factor every N epochs (0: never; the study used 40)", DefaultValueFactory = _ => 0 };
-        var decayFactor = new Option<double>("--lr-decay-factor") { Description = "Factor of the step decay", DefaultValueFactory = _ => 0.5 };
-        var nz = new Option<int>("--nz") { Description = "Latent size", DefaultValueFactory = _ => 100 };
-        var ngf = new Option<int>("--ngf") { Description = "Generator width (feature maps of the last layer)", DefaultValueFactory = _ => 64 };
-        var ndf = new Option<int>("--ndf") { Description = "Discriminator width (feature maps of the first layer)", DefaultValueFactory = _ => 64 };
-        var resume = new Option<bool>("--resume") { Description = "Continue from <out>/checkpoint.zip exactly where it stopped" };
-        var logdir = new Option<string?>("--logdir") { Description = "Also write TensorBoard scalars to this folder" };
-        var realLabel = new Option<double>("--real-label") { Description = "Target for real images in D's loss (1 = plain DCGAN; 0.9 = one-sided label smoothing)", DefaultValueFactory = _ => 1.0 };
-        var instanceNoise = new Option<double>("--instance-noise") { Description = "Std of Gaussian noise added to every image D sees (0 = off)", DefaultValueFactory = _ => 0.0 };
-        var gcEvery = new Option<int>("--gc-every") { Description = "Full GC every N steps to keep resident memory flat (0: never)", DefaultValueFactory = _ => 10 };
-        var cmd = new Command("train", "Train the DCGAN; writes a sample grid from fixed noise every epoch, a loss curve and a resumable checkpoint")
-            .With(data, split, root, limit, epochs, batch, lr, beta1, decayEvery, decayFactor, nz, ngf, ndf, realLabel, instanceNoise, output, resume, logdir, gcEvery, seed, threads, device);
+        var t = new GanTrainingOptions("runs/gan", "Run folder: checkpoint.zip, samples/epoch_NNN.png, loss.png");
+        var cmd = new Command("train", "Train the DCGAN; writes a sample grid from fixed noise every epoch, a loss curve and a resumable checkpoint").With(t.All);
         cmd.SetAction(p =>
         {
-            CommonOptions.Configure(p, threads, seed, device);
-            using var set = DatasetCatalog.Load(new DatasetRequest(p.GetValue(data)!, p.GetValue(split)!, p.GetValue(limit), p.GetValue(root), p.GetValue(seed)));
-            if (set.Height != 64 || set.Channels != 3) throw new AdversaException($"{set.Name} is {set.Channels}x{set.Height}x{set.Width}; the DCGAN needs 3x64x64 faces");
-            var options = new GanTrainOptions(new DcganOptions(p.GetValue(nz), p.GetValue(ngf), p.GetValue(ndf)), p.GetValue(epochs), p.GetValue(batch),
-                                              p.GetValue(lr), p.GetValue(beta1), 0.999, p.GetValue(decayEvery), p.GetValue(decayFactor),
-                                              p.GetValue(realLabel), p.GetValue(instanceNoise), p.GetValue(seed));
+            using var set = t.LoadFaces(p, "DCGAN");
+            var options = new GanTrainOptions(t.Model(p), p.GetValue(t.Epochs), p.GetValue(t.Batch), p.GetValue(t.Lr), p.GetValue(t.Beta1), 0.999,
+                                              p.GetValue(t.DecayEvery), p.GetValue(t.DecayFactor), p.GetValue(t.RealLabel), p.GetValue(t.InstanceNoise), p.GetValue(t.Seed));
             var trainer = new DcganTrainer(set, options);
             var o = p.InvocationConfiguration.Output;
             o.WriteLine($"DCGAN on {set.Name}: {set.Count:N0} images, {trainer.BatchesPerEpoch} batches of {options.Batch} per epoch, {options.Epochs} epochs");
-            return LoopRunner.Run(trainer, new LoopOptions(options.Epochs, p.GetValue(output)!, p.GetValue(resume), p.GetValue(gcEvery), p.GetValue(logdir)), o);
+            return LoopRunner.Run(trainer, t.Loop(p, options.Epochs), o);
         });
         return cmd;
     }

@@ -1,0 +1,49 @@
+using System.CommandLine;
+using Adversa.Common;
+using Adversa.Data;
+using Adversa.Gan;
+
+namespace Adversa.Cli;
+
+/// <summary>The options `gan train` and `acgan train` share, declared once (as DannCommands does for its two commands).</summary>
+public sealed class GanTrainingOptions(string defaultOut, string outDescription)
+{
+    public readonly Option<string> Data = new("--data") { Description = "Training faces: synth-faces (embedded) or celeba (needs --data-root)", DefaultValueFactory = _ => "synth-faces" };
+    public readonly Option<string> Split = new("--split") { Description = "CelebA split to train on", DefaultValueFactory = _ => "all" };
+    public readonly Option<string?> Root = CommonOptions.DataRoot();
+    public readonly Option<int?> Limit = CommonOptions.Limit();
+    public readonly Option<int> Epochs = CommonOptions.Epochs(5);
+    public readonly Option<int> Batch = CommonOptions.Batch(64);
+    public readonly Option<double> Lr = new("--lr") { Description = "Adam learning rate for G and D", DefaultValueFactory = _ => 2e-4 };
+    public readonly Option<double> Beta1 = new("--beta1") { Description = "Adam beta1", DefaultValueFactory = _ => 0.5 };
+    public readonly Option<int> DecayEvery = new("--lr-decay-every") { Description = "Multiply the learning rate by --lr-decay-factor every N epochs (0: never; the study used 40)", DefaultValueFactory = _ => 0 };
+    public readonly Option<double> DecayFactor = new("--lr-decay-factor") { Description = "Factor of the step decay", DefaultValueFactory = _ => 0.5 };
+    public readonly Option<int> Nz = new("--nz") { Description = "Latent size", DefaultValueFactory = _ => 100 };
+    public readonly Option<int> Ngf = new("--ngf") { Description = "Generator width (feature maps of the last layer)", DefaultValueFactory = _ => 64 };
+    public readonly Option<int> Ndf = new("--ndf") { Description = "Discriminator width (feature maps of the first layer)", DefaultValueFactory = _ => 64 };
+    public readonly Option<double> RealLabel = new("--real-label") { Description = "Target for real images in D's loss (1 = plain DCGAN; 0.9 = one-sided label smoothing)", DefaultValueFactory = _ => 1.0 };
+    public readonly Option<double> InstanceNoise = new("--instance-noise") { Description = "Std of Gaussian noise added to every image D sees (0 = off)", DefaultValueFactory = _ => 0.0 };
+    public readonly Option<string> Out = CommonOptions.Out(defaultOut, outDescription);
+    public readonly Option<bool> Resume = new("--resume") { Description = "Continue from <out>/checkpoint.zip exactly where it stopped" };
+    public readonly Option<string?> LogDir = new("--logdir") { Description = "Also write TensorBoard scalars to this folder" };
+    public readonly Option<int> GcEvery = new("--gc-every") { Description = "Full GC every N steps to keep resident memory flat (0: never)", DefaultValueFactory = _ => 10 };
+    public readonly Option<long> Seed = CommonOptions.Seed();
+    public readonly Option<int?> Threads = CommonOptions.Threads();
+    public readonly Option<string> Device = CommonOptions.Device();
+
+    public Option[] All => [Data, Split, Root, Limit, Epochs, Batch, Lr, Beta1, DecayEvery, DecayFactor, Nz, Ngf, Ndf, RealLabel, InstanceNoise, Out, Resume, LogDir, GcEvery, Seed, Threads, Device];
+
+    public DcganOptions Model(ParseResult p) => new(p.GetValue(Nz), p.GetValue(Ngf), p.GetValue(Ndf));
+
+    /// <summary>Applies --threads/--seed/--device and loads the 3x64x64 faces.</summary>
+    public ImageSet LoadFaces(ParseResult p, string model)
+    {
+        CommonOptions.Configure(p, Threads, Seed, Device);
+        var set = DatasetCatalog.Load(new DatasetRequest(p.GetValue(Data)!, p.GetValue(Split)!, p.GetValue(Limit), p.GetValue(Root), p.GetValue(Seed)));
+        if (set.Height != 64 || set.Channels != 3) throw new AdversaException($"{set.Name} is {set.Channels}x{set.Height}x{set.Width}; the {model} needs 3x64x64 faces");
+        return set;
+    }
+
+    public Training.LoopOptions Loop(ParseResult p, int epochs) =>
+        new(epochs, p.GetValue(Out)!, p.GetValue(Resume), p.GetValue(GcEvery), p.GetValue(LogDir));
+}
