@@ -26,5 +26,14 @@ if [ "$found" = 0 ]; then
   echo "0 passed, 1 failed"
   exit 1
 fi
+# The console log is long; repeat each failure (name, message, first stack lines) just above the count line.
+if [ "$failed" -gt 0 ]; then
+  echo "---- failed tests ----"
+  perl -0777 -ne 'while (/<UnitTestResult [^>]*testName="([^"]*)"[^>]*outcome="Failed"[^>]*>(.*?)<\/UnitTestResult>/sg) {
+      my ($n, $b) = ($1, $2); my ($m) = $b =~ /<Message>(.*?)<\/Message>/s; my ($t) = $b =~ /<StackTrace>(.*?)<\/StackTrace>/s;
+      for ($m, $t) { $_ //= ""; s/&lt;/</g; s/&gt;/>/g; s/&quot;/"/g; s/&amp;/&/g; }
+      my @st = (split /\n/, $t)[0..5]; print "FAILED $n\n  $m\n", map({ defined $_ ? "  $_\n" : "" } @st); }' "$results"/*.trx
+  echo "----------------------"
+fi
 if [ "$skipped" -gt 0 ]; then echo "$passed passed, $failed failed, $skipped skipped"; else echo "$passed passed, $failed failed"; fi
 [ "$status" = 0 ] && [ "$failed" = 0 ]
