@@ -20,7 +20,7 @@ public static class Cli
         foreach (var command in new[]
                  {
                      Commands.InfoCommand.Build(), Commands.DataCommands.Build(), Commands.SummaryCommand.Build(),
-                     Commands.GanCommands.Build(), Commands.AcganCommands.Build(), Commands.DannCommands.Build(), Commands.TsneCommand.Build(), Commands.ReproduceCommand.Build(),
+                     Commands.GanCommands.Build(), Commands.AcganCommands.Build(), Commands.DannCommands.Build(), Commands.UdaCommands.Build(), Commands.TsneCommand.Build(), Commands.ReproduceCommand.Build(),
                  })
             root.Subcommands.Add(command);
         return root;

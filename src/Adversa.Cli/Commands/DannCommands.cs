@@ -178,26 +178,7 @@ public static class DannCommands
         cmd.SetAction(p =>
         {
             var (model, _) = LoadModel(p.GetValue(checkpoint)!);
-            var folder = p.GetValue(images)!;
-            if (!Directory.Exists(folder)) throw new AdversaException($"{folder}: folder not found");
-            var names = Directory.GetFiles(folder).Select(Path.GetFileName).Where(n => n!.EndsWith(".png", StringComparison.OrdinalIgnoreCase) || n.EndsWith(".jpg", StringComparison.OrdinalIgnoreCase)).Order(StringComparer.Ordinal).ToList();
-            if (names.Count == 0) throw new AdversaException($"{folder}: no .png or .jpg images");
-            using var source = Data.Readers.FileSource.FromFolder(folder);
-            var (w, h, _) = Data.Readers.ImageFiles.Probe(source, names[0]!);
-            using var pixels = Data.Readers.ImageFiles.DecodeAll(source, names!, 3, 32, 32,
-                (hwc, iw, ih) => iw == 32 && ih == 32 ? (hwc, iw, ih) : (ImageOps.Resize(hwc, iw, ih, 3, 32, 32), 32, 32));
-            using var set = new ImageSet("images", pixels, zeros(names.Count, dtype: ScalarType.Int64));
-            var labels = new long[names.Count];
-            using (no_grad())
-                for (int s = 0; s < names.Count; s += 500)
-                {
-                    using var scope = NewDisposeScope();
-                    int n = Math.Min(500, names.Count - s);
-                    model.forward(DomainData.Transform.Apply(pixels.narrow(0, s, n))).argmax(1).data<long>().CopyTo(labels.AsSpan(s, n));
-                }
-            var path = p.GetValue(output)!;
-            File.WriteAllLines(path, ["image_name,label", .. names.Select((n, i) => $"{n},{labels[i]}")]);
-            p.InvocationConfiguration.Output.WriteLine($"wrote {path} ({names.Count} predictions; first image {w}x{h}, all resized to 32x32)");
+            p.InvocationConfiguration.Output.WriteLine(DigitPredictions.Write(model.forward, DomainData.Transform, p.GetValue(images)!, p.GetValue(output)!));
             return 0;
         });
         return cmd;

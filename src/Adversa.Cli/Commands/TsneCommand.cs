@@ -17,16 +17,34 @@ public static class TsneCommand
         var iterations = new Option<int>("--iterations") { Description = "t-SNE iterations", DefaultValueFactory = _ => 1000 };
         var (root, limit, seed, threads) = (CommonOptions.DataRoot(), CommonOptions.Limit(), CommonOptions.Seed(), CommonOptions.Threads());
         var output = CommonOptions.Out("tsne.png", "Figure to write; the 2-D points go to the same name with .csv");
-        var cmd = new Command("tsne", "t-SNE of a model's latent features for both domains, plotted by domain and by class (+ CSV of the points)")
+        var cmd = new Command("tsne", "t-SNE of a DANN, baseline or UDA model's latent features for both domains, plotted by domain and by class (+ CSV of the points)")
             .With(checkpoint, source, target, count, perplexity, iterations, root, limit, output, seed, threads);
         cmd.SetAction(p =>
         {
             Runtime.Configure(p.GetValue(threads), p.GetValue(seed));
-            var (model, options) = DannCommands.LoadModel(p.GetValue(checkpoint)!);
-            using var src = DomainData.Load(p.GetValue(source) ?? options.Source, p.GetValue(root), p.GetValue(limit), options.Holdout, options.Seed);
-            using var tgt = DomainData.Load(p.GetValue(target) ?? options.Target, p.GetValue(root), p.GetValue(limit), options.Holdout, options.Seed);
-            var report = LatentSpace.Plot(model.Features, DomainData.Transform, src.Eval, tgt.Eval, p.GetValue(count), p.GetValue(output)!,
-                $"{DannRun.ModeName(options.Mode)} {src.Name}→{tgt.Name}", p.GetValue(seed), Cli.Progress(),
+            // A DANN/baseline checkpoint or an improved-UDA one: both give 800-d latent features.
+            var path = p.GetValue(checkpoint)!;
+            Func<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor> features;
+            Data.ImageTransform transform;
+            string sourceName, targetName, title;
+            double holdout;
+            long dataSeed;
+            if ((string?)Checkpoint.ReadMeta(path)["kind"] == Uda.UdaTrainer.Kind)
+            {
+                var (model, options, t) = Uda.UdaRun.LoadModel(path);
+                (features, transform, sourceName, targetName, holdout, dataSeed) = (model.Features, t, options.Source, options.Target, options.Holdout, options.Seed);
+                title = $"improved UDA ({DannRun.ModeName(options.Mode)})";
+            }
+            else
+            {
+                var (model, options) = DannCommands.LoadModel(path);
+                (features, transform, sourceName, targetName, holdout, dataSeed) = (model.Features, DomainData.Transform, options.Source, options.Target, options.Holdout, options.Seed);
+                title = DannRun.ModeName(options.Mode);
+            }
+            using var src = DomainData.Load(p.GetValue(source) ?? sourceName, p.GetValue(root), p.GetValue(limit), holdout, dataSeed);
+            using var tgt = DomainData.Load(p.GetValue(target) ?? targetName, p.GetValue(root), p.GetValue(limit), holdout, dataSeed);
+            var report = LatentSpace.Plot(features, transform, src.Eval, tgt.Eval, p.GetValue(count), p.GetValue(output)!,
+                $"{title} {src.Name}→{tgt.Name}", p.GetValue(seed), Cli.Progress(),
                 new Metrics.TsneOptions(p.GetValue(perplexity), p.GetValue(iterations), Seed: p.GetValue(seed)));
             p.InvocationConfiguration.Output.WriteLine(
                 $"t-SNE of {report.PointsPerDomain} evaluation images per domain: KL {report.KlDivergence:F3}, trustworthiness(k=5) {report.Trustworthiness:F3}, {report.Seconds:F1} s; wrote {report.Figure} and {report.Csv}");

@@ -26,15 +26,21 @@ public sealed class DannModel : Module<Tensor, Tensor>
             ("conv2", Conv2d(width, 2 * width, 5, 2, 2)), ("bn2", BatchNorm2d(2 * width)), ("act2", LeakyReLU(0.2)),
             ("conv3", Conv2d(2 * width, 50, 3, 2, 1)), ("bn3", BatchNorm2d(50)), ("act3", LeakyReLU(0.2)),
             ("flatten", Flatten()));
-        classifier = Sequential(
-            ("fc1", Linear(LatentSize, 100)), ("bn1", BatchNorm1d(100)), ("act1", ReLU()), ("drop1", Dropout(dropout)),
-            ("fc2", Linear(100, 100)), ("bn2", BatchNorm1d(100)), ("act2", ReLU()),
-            ("fc3", Linear(100, classes)));
-        domain = Sequential(
-            ("fc1", Linear(LatentSize, 100)), ("bn1", BatchNorm1d(100)), ("act1", ReLU()),
-            ("fc2", Linear(100, 2)));
+        classifier = ClassHead(classes, dropout);
+        domain = DomainHead();
         RegisterComponents();
     }
+
+    /// <summary>The study's class classifier on the 800-d latent vector: 800-100-100-classes.</summary>
+    public static Sequential ClassHead(int classes, double dropout) => Sequential(
+        ("fc1", Linear(LatentSize, 100)), ("bn1", BatchNorm1d(100)), ("act1", ReLU()), ("drop1", Dropout(dropout)),
+        ("fc2", Linear(100, 100)), ("bn2", BatchNorm1d(100)), ("act2", ReLU()),
+        ("fc3", Linear(100, classes)));
+
+    /// <summary>The study's domain classifier on the 800-d latent vector: 800-100-2 (fed through the reversal layer).</summary>
+    public static Sequential DomainHead() => Sequential(
+        ("fc1", Linear(LatentSize, 100)), ("bn1", BatchNorm1d(100)), ("act1", ReLU()),
+        ("fc2", Linear(100, 2)));
 
     /// <summary>Latent features [B, 800] (what the t-SNE plots show).</summary>
     public Tensor Features(Tensor x) => features.forward(x);

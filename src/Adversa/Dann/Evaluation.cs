@@ -24,6 +24,12 @@ public static class Evaluation
             var x = transform.Apply(set.Images.narrow(0, s, n));
             predict(x).argmax(1).data<long>().CopyTo(predicted.AsSpan(s, n));
         }
+        return Report(set, predicted);
+    }
+
+    /// <summary>Accuracy and per-class accuracy of predicted labels against the set's labels.</summary>
+    public static AccuracyReport Report(ImageSet set, long[] predicted)
+    {
         var labels = set.Labels!.data<long>().ToArray();
         var correct = new double[set.NumClasses];
         var total = new double[set.NumClasses];

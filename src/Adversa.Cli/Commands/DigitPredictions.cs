@@ -1,0 +1,33 @@
+using Adversa.Common;
+using Adversa.Data;
+using static TorchSharp.torch;
+
+namespace Adversa.Cli.Commands;
+
+/// <summary>Shared by <c>dann predict</c> and <c>uda predict</c>: classify every image in a folder, write the course's CSV.</summary>
+public static class DigitPredictions
+{
+    /// <param name="logits">Class logits for model-space images.</param>
+    /// <returns>A one-line summary of what was written.</returns>
+    public static string Write(Func<Tensor, Tensor> logits, ImageTransform transform, string folder, string csvPath)
+    {
+        if (!Directory.Exists(folder)) throw new AdversaException($"{folder}: folder not found");
+        var names = Directory.GetFiles(folder).Select(Path.GetFileName).Where(n => n!.EndsWith(".png", StringComparison.OrdinalIgnoreCase) || n.EndsWith(".jpg", StringComparison.OrdinalIgnoreCase)).Order(StringComparer.Ordinal).ToList();
+        if (names.Count == 0) throw new AdversaException($"{folder}: no .png or .jpg images");
+        using var source = Data.Readers.FileSource.FromFolder(folder);
+        var (w, h, _) = Data.Readers.ImageFiles.Probe(source, names[0]!);
+        // Decoded at the digits' common 32x32 (as the datasets are), then brought to the model's size by its transform.
+        using var pixels = Data.Readers.ImageFiles.DecodeAll(source, names!, 3, 32, 32,
+            (hwc, iw, ih) => iw == 32 && ih == 32 ? (hwc, iw, ih) : (ImageOps.Resize(hwc, iw, ih, 3, 32, 32), 32, 32));
+        var labels = new long[names.Count];
+        using (no_grad())
+            for (int s = 0; s < names.Count; s += 500)
+            {
+                using var scope = NewDisposeScope();
+                int n = Math.Min(500, names.Count - s);
+                logits(transform.Apply(pixels.narrow(0, s, n))).argmax(1).data<long>().CopyTo(labels.AsSpan(s, n));
+            }
+        File.WriteAllLines(csvPath, ["image_name,label", .. names.Select((n, i) => $"{n},{labels[i]}")]);
+        return $"wrote {csvPath} ({names.Count} predictions; first image {w}x{h}, all read at 32x32, model input {transform.Size}x{transform.Size})";
+    }
+}

@@ -1,0 +1,107 @@
+using System.CommandLine;
+using Adversa.Common;
+using Adversa.Dann;
+using Adversa.Uda;
+
+namespace Adversa.Cli.Commands;
+
+/// <summary><c>adversa uda train | eval | predict</c>: the improved UDA model on a pretrained ResNet backbone.</summary>
+public static class UdaCommands
+{
+    public static Command Build()
+    {
+        var uda = new Command("uda", "Improved UDA: DANN's adversarial scheme on an ImageNet-pretrained ResNet backbone (frozen with cached features, then fine-tuned)");
+        uda.Subcommands.Add(Train());
+        uda.Subcommands.Add(Eval());
+        uda.Subcommands.Add(Predict());
+        return uda;
+    }
+
+    static Command Train()
+    {
+        var source = new Option<string>("--source", "-s") { Description = "Labelled source domain", DefaultValueFactory = _ => "synth-svhn" };
+        var target = new Option<string>("--target", "-t") { Description = "Target domain (unlabelled in dann mode)", DefaultValueFactory = _ => "synth-mnistm" };
+        var mode = new Option<string>("--mode", "-m") { Description = "dann (adversarial), source-only (same backbone, no adaptation) or target-only (upper bound)", DefaultValueFactory = _ => "dann" }
+            .AcceptOnlyFromAmong("source-only", "dann", "target-only");
+        var backbone = new Option<string>("--backbone") { Description = $"Pretrained backbone when no --backbone-weights is given: {UdaBackbone.DefaultName} (ML.NET's ONNX ImageNet ResNet18, shipped offline)", DefaultValueFactory = _ => UdaBackbone.DefaultName }
+            .AcceptOnlyFromAmong(UdaBackbone.DefaultName);
+        var weights = new Option<string?>("--backbone-weights") { Description = "A torchvision ResNet state_dict (.pth, e.g. torch.save(resnet34(weights=...).state_dict(), f)) to use instead; inputs then use ImageNet mean/std" };
+        var arch = new Option<string>("--arch") { Description = "Architecture of --backbone-weights: resnet18 or resnet34", DefaultValueFactory = _ => "resnet18" }.AcceptOnlyFromAmong("resnet18", "resnet34");
+        var size = new Option<int>("--size") { Description = "Side the digits are resized to before the backbone (32: 1x1 layer4 map, fastest; 64: 2x2 map)", DefaultValueFactory = _ => 64 };
+        var epochs = CommonOptions.Epochs(5);
+        var frozen = new Option<int>("--frozen-epochs") { Description = "How many of --epochs train only the head on cached backbone features (the rest fine-tune everything)", DefaultValueFactory = _ => 3 };
+        var batch = CommonOptions.Batch(128);
+        var headLr = new Option<double>("--head-lr") { Description = "Adam learning rate while the backbone is frozen", DefaultValueFactory = _ => 1e-3 };
+        var lr = new Option<double>("--lr") { Description = "Adam learning rate for fine-tuning the whole network (the study: 2e-4)", DefaultValueFactory = _ => 2e-4 };
+        var decayAfter = new Option<int>("--decay-after") { Description = "Fine-tuning epochs after which --lr is multiplied by 0.1 (the study: 3)", DefaultValueFactory = _ => 3 };
+        var lambdaMax = new Option<double>("--lambda-max") { Description = "Scale of the reversal schedule lambda_p = max * (2/(1+exp(-10p)) - 1)", DefaultValueFactory = _ => 0.3 };
+        var holdout = new Option<double>("--holdout") { Description = "Fraction of a real dataset's training files held out for evaluation when it has no test files", DefaultValueFactory = _ => 0.1 };
+        var (root, limit, seed, threads, device) = (CommonOptions.DataRoot(), CommonOptions.Limit(), CommonOptions.Seed(), CommonOptions.Threads(), CommonOptions.Device());
+        var output = CommonOptions.Out("runs/uda", "Run folder: checkpoint.zip, loss.png, result.json");
+        var resume = new Option<bool>("--resume") { Description = "Continue from <out>/checkpoint.zip exactly where it stopped" };
+        var logdir = new Option<string?>("--logdir") { Description = "Also write TensorBoard scalars to this folder" };
+        var cmd = new Command("train", "Train the improved UDA model and report target accuracy of the last epoch")
+            .With(source, target, mode, backbone, weights, arch, size, epochs, frozen, batch, headLr, lr, decayAfter, lambdaMax, holdout, root, limit, seed, threads, device, output, resume, logdir);
+        cmd.SetAction(p =>
+        {
+            CommonOptions.Configure(p, threads, seed, device);
+            int total = p.GetValue(epochs), frozenEpochs = Math.Min(p.GetValue(frozen), total);
+            using var src = DomainData.Load(p.GetValue(source)!, p.GetValue(root), p.GetValue(limit), p.GetValue(holdout), p.GetValue(seed));
+            using var tgt = DomainData.Load(p.GetValue(target)!, p.GetValue(root), p.GetValue(limit), p.GetValue(holdout), p.GetValue(seed));
+            var options = new UdaOptions(src.Name, tgt.Name, DannRun.ParseMode(p.GetValue(mode)!), p.GetValue(weights), p.GetValue(arch)!, p.GetValue(size),
+                frozenEpochs, total - frozenEpochs, p.GetValue(batch), p.GetValue(headLr), p.GetValue(lr), p.GetValue(decayAfter), 0.1,
+                p.GetValue(lambdaMax), p.GetValue(holdout), p.GetValue(seed));
+            var o = p.InvocationConfiguration.Output;
+            o.WriteLine($"improved UDA ({DannRun.ModeName(options.Mode)}) {src.Name} -> {tgt.Name} on {options.Backbone.Describe()}, input {options.ImageSize}x{options.ImageSize}: " +
+                        $"{options.FrozenEpochs} frozen + {options.FineTuneEpochs} fine-tuning epochs; {src.Train.Count:N0} source / {tgt.Train.Count:N0} target training images; evaluation on {tgt.EvalDescription}");
+            using var trainer = new UdaTrainer(src, tgt, options, Cli.Progress());
+            var dir = p.GetValue(output)!;
+            int code = LoopRunner.Run(trainer, new Training.LoopOptions(options.Epochs, dir, p.GetValue(resume), 10, p.GetValue(logdir)), o);
+            if (code != 0) return code;
+            var tr = trainer.Evaluate(tgt);
+            var sr = trainer.Evaluate(src);
+            o.WriteLine($"target {tr.Describe()}");
+            o.WriteLine($"source {sr.Describe()}");
+            o.WriteLine("model: last epoch (no selection on target labels)");
+            Json.Write(Path.Combine(dir, "result.json"), new { options, target = tr, source = sr, selection = "last epoch" });
+            return 0;
+        });
+        return cmd;
+    }
+
+    static Command Eval()
+    {
+        var checkpoint = GanCommands.CheckpointOption("runs/uda");
+        var domain = new Option<string>("--domain", "-d") { Description = "Digit dataset to evaluate on", Required = true };
+        var part = new Option<string>("--part") { Description = "eval: the held-out/test part used in training reports; train: the training part", DefaultValueFactory = _ => "eval" }.AcceptOnlyFromAmong("eval", "train");
+        var (root, limit, threads) = (CommonOptions.DataRoot(), CommonOptions.Limit(), CommonOptions.Threads());
+        var cmd = new Command("eval", "Accuracy and per-class accuracy of a trained UDA model on a domain (held-out part and seed as recorded in the checkpoint)")
+            .With(checkpoint, domain, part, root, limit, threads);
+        cmd.SetAction(p =>
+        {
+            Training.Runtime.Configure(p.GetValue(threads), 1);
+            var (model, options, transform) = UdaRun.LoadModel(p.GetValue(checkpoint)!);
+            using var data = DomainData.Load(p.GetValue(domain)!, p.GetValue(root), p.GetValue(limit), options.Holdout, options.Seed);
+            var set = p.GetValue(part) == "train" ? data.Train : data.Eval;
+            var report = Dann.Evaluation.Evaluate(model.forward, set, transform);
+            p.InvocationConfiguration.Output.WriteLine($"{(p.GetValue(part) == "train" ? $"{data.Name} training part" : data.EvalDescription)}: {report.Describe()}");
+            return 0;
+        });
+        return cmd;
+    }
+
+    static Command Predict()
+    {
+        var checkpoint = GanCommands.CheckpointOption("runs/uda");
+        var images = new Option<string>("--images") { Description = "Folder of digit images (PNG/JPEG)", Required = true };
+        var output = CommonOptions.Out("pred.csv", "CSV to write: image_name,label");
+        var cmd = new Command("predict", "Predict the digit of every image in a folder, in the course's image_name,label CSV format").With(checkpoint, images, output);
+        cmd.SetAction(p =>
+        {
+            var (model, _, transform) = UdaRun.LoadModel(p.GetValue(checkpoint)!);
+            p.InvocationConfiguration.Output.WriteLine(DigitPredictions.Write(model.forward, transform, p.GetValue(images)!, p.GetValue(output)!));
+            return 0;
+        });
+        return cmd;
+    }
+}

@@ -1,0 +1,55 @@
+using Adversa.Backbones;
+using Adversa.Data;
+using Adversa.Training;
+using static TorchSharp.torch;
+
+namespace Adversa.Uda;
+
+/// <summary>
+/// The frozen backbone's layer4 maps of a whole image set, computed once (eval mode, no gradients). While the
+/// backbone is frozen every epoch reuses them, so a training step costs only the small head: the main speed lever
+/// on a CPU. Deterministic, so a resumed run recomputes exactly the same cache.
+/// </summary>
+public sealed class FeatureCache : IDisposable
+{
+    public Tensor Maps { get; }
+    public Tensor? Labels { get; }
+    public int Count => (int)Maps.shape[0];
+
+    FeatureCache(Tensor maps, Tensor? labels)
+    {
+        Maps = maps;
+        Labels = labels;
+    }
+
+    public static FeatureCache Compute(ResNet backbone, ImageSet set, ImageTransform transform, IProgressSink progress, int batch = 200)
+    {
+        backbone.eval();
+        var parts = new List<Tensor>();
+        int batches = (set.Count + batch - 1) / batch;
+        progress.Start($"backbone features of {set.Name} ({set.Count:N0} images, {transform.Size}x{transform.Size})", batches);
+        var hygiene = new MemoryHygiene(10);
+        using (no_grad())
+            for (int b = 0; b < batches; b++)
+            {
+                using var scope = NewDisposeScope();
+                int s = b * batch, n = Math.Min(batch, set.Count - s);
+                parts.Add(backbone.Features(transform.Apply(set.Images.narrow(0, s, n))).DetachFromDisposeScope());
+                progress.Update(b + 1);
+                hygiene.AfterStep();
+            }
+        progress.Finish();
+        // Detached: the cache outlives whatever dispose scope asked for it.
+        var maps = cat(parts, 0).DetachFromDisposeScope();
+        foreach (var p in parts) p.Dispose();
+        return new FeatureCache(maps, set.Labels?.clone().DetachFromDisposeScope());
+    }
+
+    public (Tensor Maps, Tensor? Labels) Take(Tensor index) => (Maps.index_select(0, index), Labels?.index_select(0, index));
+
+    public void Dispose()
+    {
+        Maps.Dispose();
+        Labels?.Dispose();
+    }
+}

@@ -1,0 +1,35 @@
+using Adversa.Backbones;
+using Adversa.Common;
+using Adversa.Data;
+
+namespace Adversa.Uda;
+
+/// <summary>
+/// Which pretrained backbone a UDA model stands on, and the preprocessing that goes with its weights:
+/// the default ONNX ResNet18 (ML.NET's ImageNet featurizer, blocks 2,2,2,3) takes BGR 0-255 minus channel means;
+/// a user's torchvision checkpoint takes RGB 0-1 normalised by ImageNet mean and std.
+/// </summary>
+public sealed record UdaBackbone(string? WeightsFile, string Arch)
+{
+    public const string DefaultName = "resnet18-imagenet";
+
+    public static UdaBackbone Default => new(null, "resnet18");
+
+    public bool IsOnnx => WeightsFile is null;
+
+    public string Describe() => IsOnnx ? $"{DefaultName} (ML.NET ONNX ResNet18, blocks 2,2,2,3, BGR 0-255 minus channel means)"
+                                       : $"{Arch} from {WeightsFile} (torchvision layout, ImageNet mean/std)";
+
+    public ImageTransform Transform(int size) => IsOnnx ? PretrainedResNet.Transform(size) : new ImageTransform(size, 3, Normalization.ImageNet);
+
+    /// <summary>The architecture without weights (to restore a checkpoint).</summary>
+    public ResNet CreateEmpty() => IsOnnx ? ResNet.OnnxResNet18() : Arch.ToLowerInvariant() switch
+    {
+        "resnet18" => ResNet.TorchvisionResNet18(),
+        "resnet34" => ResNet.TorchvisionResNet34(),
+        _ => throw new AdversaException($"--arch must be resnet18 or resnet34 (BasicBlock ResNets; resnet50's Bottleneck blocks are not implemented), not '{Arch}'"),
+    };
+
+    /// <summary>The architecture with its pretrained weights, in eval mode.</summary>
+    public ResNet LoadPretrained() => IsOnnx ? PretrainedResNet.Load() : TorchvisionResNetLoader.Load(WeightsFile!, Arch);
+}

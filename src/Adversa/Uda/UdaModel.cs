@@ -1,0 +1,73 @@
+using Adversa.Backbones;
+using Adversa.Dann;
+using TorchSharp.Modules;
+using ResNet = Adversa.Backbones.ResNet;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace Adversa.Uda;
+
+/// <summary>
+/// The study's improved UDA model: an ImageNet-pretrained ResNet backbone, a small convolutional head on its
+/// layer4 feature map (1x1 reduction, bilinear upsampling to 4x4 whatever the input size, a 3x3 convolution to
+/// 50 channels: the same 800-d latent vector as DANN), and DANN's class and domain classifiers, the domain one
+/// behind the gradient reversal layer.
+/// </summary>
+public sealed class UdaModel : Module<Tensor, Tensor>
+{
+    public const int HeadChannels = 128;
+
+    readonly ResNet backbone;
+    readonly Sequential head;
+    readonly Sequential classifier;
+    readonly Sequential domain;
+
+    public UdaModel(ResNet backbone, int classes = 10, double dropout = 0.5) : base("UdaModel")
+    {
+        this.backbone = backbone;
+        head = Sequential(
+            ("reduce", Conv2d(backbone.FeatureChannels, HeadChannels, 1)), ("bn1", BatchNorm2d(HeadChannels)), ("act1", ReLU()),
+            ("up", Upsample(size: [4, 4], mode: UpsampleMode.Bilinear, align_corners: false)),
+            ("conv", Conv2d(HeadChannels, 50, 3, 1, 1)), ("bn2", BatchNorm2d(50)), ("act2", LeakyReLU(0.2)),
+            ("flatten", Flatten()));
+        classifier = DannModel.ClassHead(classes, dropout);
+        domain = DannModel.DomainHead();
+        RegisterComponents();
+    }
+
+    public ResNet Backbone => backbone;
+
+    /// <summary>The modules trained from scratch (everything but the backbone).</summary>
+    public IEnumerable<Parameter> HeadParameters() => head.parameters().Concat(classifier.parameters()).Concat(domain.parameters());
+
+    /// <summary>Backbone layer4 map [B,512,H/32,W/32] (what the frozen phase caches).</summary>
+    public Tensor BackboneMap(Tensor x) => backbone.Features(x);
+
+    /// <summary>The 800-d latent vector from a backbone map.</summary>
+    public Tensor Latent(Tensor map) => head.forward(map);
+
+    /// <summary>Latent features of images [B, 800] (what the t-SNE plots show).</summary>
+    public Tensor Features(Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        return Latent(BackboneMap(x)).MoveToOuterDisposeScope();
+    }
+
+    public Tensor ClassLogits(Tensor latent) => classifier.forward(latent);
+
+    public Tensor DomainLogits(Tensor latent, double lambda) => domain.forward(GradientReversal.Apply(latent, lambda));
+
+    /// <summary>Class logits for images.</summary>
+    public override Tensor forward(Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        return ClassLogits(Features(x)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Training mode for the head and classifiers; the backbone's batch norm keeps its ImageNet statistics.</summary>
+    public void TrainHeads()
+    {
+        train();
+        backbone.eval();
+    }
+}

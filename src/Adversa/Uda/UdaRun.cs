@@ -1,0 +1,36 @@
+using System.Text.Json;
+using Adversa.Common;
+using Adversa.Dann;
+using Adversa.Data;
+using Adversa.Training;
+using static TorchSharp.torch;
+
+namespace Adversa.Uda;
+
+/// <summary>One finished improved-UDA run and its evaluation.</summary>
+public sealed record UdaResult(UdaOptions Options, AccuracyReport Target, AccuracyReport Source, double Seconds, double ImagesPerSecond, string Checkpoint);
+
+public static class UdaRun
+{
+    /// <summary>Trains (resuming a finished or partial run in <paramref name="outDir"/>) and evaluates the last epoch on both domains.</summary>
+    public static UdaResult TrainAndEvaluate(DomainData source, DomainData target, UdaOptions options, string outDir, IProgressSink progress,
+                                             string? logDir = null, CancellationToken cancel = default)
+    {
+        using var trainer = new UdaTrainer(source, target, options, progress);
+        var result = TrainingLoop.Run(trainer, new LoopOptions(options.Epochs, outDir, Resume: true, LogDir: logDir, Cancel: cancel), progress);
+        if (!result.Completed) throw new OperationCanceledException($"training stopped; checkpoint {result.CheckpointPath}");
+        return new UdaResult(options, trainer.Evaluate(target), trainer.Evaluate(source), result.Seconds, result.ImagesPerSecond, result.CheckpointPath);
+    }
+
+    /// <summary>Rebuilds a UDA model (architecture from the recorded options, weights from the checkpoint) in eval mode.</summary>
+    public static (UdaModel Model, UdaOptions Options, ImageTransform Transform) LoadModel(string checkpoint)
+    {
+        var meta = Checkpoint.ReadMeta(checkpoint);
+        if ((string?)meta["kind"] != UdaTrainer.Kind) throw new AdversaException($"{checkpoint}: is a '{meta["kind"]}' checkpoint, not '{UdaTrainer.Kind}'");
+        var options = meta["options"].Deserialize<UdaOptions>() ?? throw new DataFormatException(checkpoint, "no UDA options recorded");
+        var model = new UdaModel(options.Backbone.CreateEmpty());
+        Checkpoint.LoadModules(checkpoint, UdaTrainer.Kind, new Dictionary<string, nn.Module> { ["model"] = model });
+        model.eval();
+        return (model, options, options.Backbone.Transform(options.ImageSize));
+    }
+}

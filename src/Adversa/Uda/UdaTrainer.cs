@@ -1,0 +1,226 @@
+using System.Text.Json.Serialization;
+using Adversa.Common;
+using Adversa.Dann;
+using Adversa.Data;
+using Adversa.Training;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+
+namespace Adversa.Uda;
+
+/// <summary>Settings of <c>adversa uda train</c>.</summary>
+/// <param name="BackboneWeights">A torchvision ResNet state_dict (.pth); null for the built-in ONNX ResNet18.</param>
+/// <param name="ImageSize">Side length the digits are resized to before the backbone.</param>
+/// <param name="FrozenEpochs">Epochs with the backbone frozen (its features cached once).</param>
+/// <param name="FineTuneEpochs">Epochs after that with the whole network trained.</param>
+/// <param name="HeadLr">Adam learning rate of the frozen phase (head and classifiers only).</param>
+/// <param name="FineTuneLr">Adam learning rate of the fine-tuning phase (whole network).</param>
+/// <param name="DecayAfter">Fine-tuning epochs after which the rate is multiplied by <paramref name="DecayFactor"/>.</param>
+public sealed record UdaOptions(
+    string Source,
+    string Target,
+    DannMode Mode = DannMode.Dann,
+    string? BackboneWeights = null,
+    string Arch = "resnet18",
+    int ImageSize = 64,
+    int FrozenEpochs = 3,
+    int FineTuneEpochs = 2,
+    int Batch = 128,
+    double HeadLr = 1e-3,
+    double FineTuneLr = 2e-4,
+    int DecayAfter = 3,
+    double DecayFactor = 0.1,
+    double LambdaMax = 0.3,
+    double Holdout = 0.1,
+    long Seed = 1)
+{
+    [JsonIgnore] public int Epochs => FrozenEpochs + FineTuneEpochs;
+    [JsonIgnore] public UdaBackbone Backbone => new(BackboneWeights, Arch);
+}
+
+/// <summary>
+/// DANN's adversarial scheme on a pretrained backbone, in two phases. Frozen: the backbone's layer4 maps of every
+/// training image are computed once and each step trains only the head and classifiers on them (Adam, HeadLr).
+/// Fine-tuning: images go through the whole network and everything is trained (Adam, FineTuneLr, decayed after
+/// DecayAfter epochs); the backbone's batch norm keeps its ImageNet statistics. The reversal strength follows
+/// Ganin's schedule over the whole run. Source and target go through as one batch, as in DANN.
+/// </summary>
+public sealed class UdaTrainer : ITrainer, IDisposable
+{
+    public const string Kind = "uda";
+
+    readonly UdaOptions _o;
+    readonly DomainData _source, _target;
+    readonly DataLoader _labelled;
+    readonly DataLoader? _unlabelled;
+    readonly IProgressSink _progress;
+    FeatureCache? _labelledCache, _unlabelledCache, _sourceEvalCache, _targetEvalCache;
+    (int Epoch, Tensor Order)? _targetOrder;
+
+    public UdaModel Model { get; }
+    public ImageTransform Transform { get; }
+    public optim.Optimizer Optimizer { get; }
+    public Checkpoint State { get; }
+    public int BatchesPerEpoch => _labelled.BatchesPerEpoch;
+    public int ImagesPerStep => _o.Mode == DannMode.Dann ? 2 * _o.Batch : _o.Batch;
+    public long TotalSteps => (long)BatchesPerEpoch * _o.Epochs;
+
+    public UdaTrainer(DomainData source, DomainData target, UdaOptions o, IProgressSink progress)
+    {
+        if (o.FrozenEpochs < 0 || o.FineTuneEpochs < 0 || o.Epochs == 0) throw new AdversaException("--frozen-epochs and --finetune-epochs must be >= 0 and not both 0");
+        if (o.ImageSize < 32) throw new AdversaException($"--size must be at least 32 (the backbone divides it by 32), not {o.ImageSize}");
+        _o = o;
+        _source = source;
+        _target = target;
+        _progress = progress;
+        manual_seed(o.Seed);
+        Model = new UdaModel(o.Backbone.LoadPretrained());
+        Transform = o.Backbone.Transform(o.ImageSize);
+        Optimizer = optim.Adam(Model.parameters(), o.HeadLr);
+        var labelledSet = o.Mode == DannMode.TargetOnly ? target.Train : source.Train;
+        _labelled = new DataLoader(labelledSet, o.Batch, Transform, seed: o.Seed);
+        if (_labelled.BatchesPerEpoch == 0) throw new AdversaException($"{labelledSet.Name} has {labelledSet.Count} images, fewer than one batch of {o.Batch}");
+        if (o.Mode == DannMode.Dann)
+        {
+            _unlabelled = new DataLoader(target.Train, o.Batch, Transform, seed: o.Seed + 1);
+            if (_unlabelled.BatchesPerEpoch == 0) throw new AdversaException($"{target.Train.Name} has {target.Train.Count} images, fewer than one batch of {o.Batch}");
+        }
+        var options = System.Text.Json.JsonSerializer.SerializeToNode(o)!.AsObject();
+        options["source_train"] = source.Train.Count;
+        options["target_train"] = target.Train.Count;
+        options["evaluation"] = target.EvalDescription;
+        options["backbone"] = o.Backbone.Describe();
+        State = new Checkpoint
+        {
+            Kind = Kind,
+            Options = options,
+            Modules = { ["model"] = Model },
+            Optimizers = { ["model"] = (TorchSharp.Modules.OptimizerHelper)Optimizer },
+        };
+    }
+
+    bool Frozen(int epoch) => epoch < _o.FrozenEpochs;
+
+    /// <summary>True once any fine-tuning step has changed the backbone (cached maps no longer describe it).</summary>
+    bool BackboneChanged => State.Step > (long)_o.FrozenEpochs * BatchesPerEpoch;
+
+    FeatureCache Cache(ref FeatureCache? cache, ImageSet set) =>
+        cache ??= FeatureCache.Compute(Model.Backbone, set, Transform, _progress);
+
+    /// <summary>Frozen epochs yield cached backbone maps as the batch's "images"; fine-tuning epochs yield images.</summary>
+    public IEnumerable<Batch> Batches(int epoch, int skipBatches)
+    {
+        if (!Frozen(epoch))
+        {
+            foreach (var b in _labelled.Epoch(epoch, skipBatches)) yield return b;
+            yield break;
+        }
+        var cache = Cache(ref _labelledCache, _labelled.Set);
+        if (_unlabelled is not null) Cache(ref _unlabelledCache, _unlabelled.Set);
+        using var order = _labelled.Order(epoch).DetachFromDisposeScope();
+        for (int b = skipBatches; b < BatchesPerEpoch; b++)
+        {
+            using var idx = order.narrow(0, b * _o.Batch, _o.Batch);
+            var (maps, labels) = cache.Take(idx);
+            yield return new Batch(maps, labels, null);
+        }
+    }
+
+    /// <summary>The unlabelled target input of step <paramref name="step"/>: a pure function of the step, so resume sees the same pairs.</summary>
+    Tensor TargetInput(long step, bool frozen)
+    {
+        int perEpoch = _unlabelled!.BatchesPerEpoch;
+        int epoch = (int)(step / perEpoch), b = (int)(step % perEpoch);
+        if (_targetOrder?.Epoch != epoch)
+        {
+            _targetOrder?.Order.Dispose();
+            _targetOrder = (epoch, _unlabelled.Order(epoch).DetachFromDisposeScope());
+        }
+        using var idx = _targetOrder.Value.Order.narrow(0, b * _o.Batch, _o.Batch);
+        if (frozen) return _unlabelledCache!.Take(idx).Maps;
+        using var batch = _unlabelled.Take(idx);
+        return batch.Images.alias();
+    }
+
+    public double LearningRate(int epoch) => Frozen(epoch) ? _o.HeadLr
+        : _o.FineTuneLr * (epoch - _o.FrozenEpochs >= _o.DecayAfter ? _o.DecayFactor : 1);
+
+    public IReadOnlyList<(string Name, double Value)> Step(Batch batch, int epoch, long step)
+    {
+        bool frozen = Frozen(epoch);
+        double lr = LearningRate(epoch);
+        foreach (var g in Optimizer.ParamGroups) g.LearningRate = lr;
+        Func<Tensor, Tensor> latentOf = frozen ? Model.Latent : Model.Features;
+        Model.TrainHeads();
+        Optimizer.zero_grad();
+        if (_o.Mode != DannMode.Dann)
+        {
+            var logits = Model.ClassLogits(latentOf(batch.Images));
+            var loss = F.cross_entropy(logits, batch.Labels!);
+            loss.backward();
+            Optimizer.step();
+            return [("class_loss", loss.item<float>()), ("train_acc", Accuracy(logits, batch.Labels!)), ("lr", lr)];
+        }
+
+        double progress = Math.Min(1.0, (double)step / Math.Max(1, TotalSteps));
+        double lambda = _o.LambdaMax * GradientReversal.Schedule(progress);
+        var target = TargetInput(step, frozen);
+        long ns = batch.Size, nt = target.shape[0];
+        var domainLabels = cat([zeros(ns, dtype: ScalarType.Int64), ones(nt, dtype: ScalarType.Int64)], 0);
+        var latent = latentOf(cat([batch.Images, target], 0));
+        var classLogits = Model.ClassLogits(latent.narrow(0, 0, ns));
+        var domainLogits = Model.DomainLogits(latent, lambda);
+        var classLoss = F.cross_entropy(classLogits, batch.Labels!);
+        var domainLoss = F.cross_entropy(domainLogits, domainLabels);
+        (classLoss + domainLoss).backward();
+        Optimizer.step();
+        return
+        [
+            ("class_loss", classLoss.item<float>()),
+            ("domain_loss", domainLoss.item<float>()),
+            ("domain_acc", Accuracy(domainLogits, domainLabels)),
+            ("lambda", lambda),
+            ("train_acc", Accuracy(classLogits, batch.Labels!)),
+            ("lr", lr),
+        ];
+    }
+
+    static double Accuracy(Tensor logits, Tensor labels) =>
+        logits.argmax(1).eq(labels).to_type(ScalarType.Float32).mean().item<float>();
+
+    /// <summary>Accuracy on a domain's evaluation part: from cached maps while the backbone is untouched, else end to end.</summary>
+    public AccuracyReport Evaluate(DomainData domain)
+    {
+        Model.eval();
+        if (BackboneChanged) return Evaluation.Evaluate(Model.forward, domain.Eval, Transform);
+        var cache = domain == _source ? Cache(ref _sourceEvalCache, domain.Eval)
+                  : domain == _target ? Cache(ref _targetEvalCache, domain.Eval)
+                  : throw new ArgumentException("not one of this trainer's domains", nameof(domain));
+        using var noGrad = no_grad();
+        var predicted = new long[cache.Count];
+        for (int s = 0; s < cache.Count; s += 500)
+        {
+            using var scope = NewDisposeScope();
+            int n = Math.Min(500, cache.Count - s);
+            Model.ClassLogits(Model.Latent(cache.Maps.narrow(0, s, n))).argmax(1).data<long>().CopyTo(predicted.AsSpan(s, n));
+        }
+        return Evaluation.Report(domain.Eval, predicted);
+    }
+
+    public void EndEpoch(int epoch, string outDir, IProgressSink progress)
+    {
+        var source = Evaluate(_source);
+        var target = Evaluate(_target);
+        progress.Log($"epoch {epoch + 1} ({(Frozen(epoch) ? "backbone frozen" : "fine-tuning")}): source eval accuracy {source.Accuracy:P2}, " +
+                     $"target eval accuracy {target.Accuracy:P2} (monitoring only; the reported model is the last epoch's)");
+    }
+
+    public void Dispose()
+    {
+        _labelledCache?.Dispose();
+        _unlabelledCache?.Dispose();
+        _sourceEvalCache?.Dispose();
+        _targetEvalCache?.Dispose();
+        _targetOrder?.Order.Dispose();
+    }
+}
