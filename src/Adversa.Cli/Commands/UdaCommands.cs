@@ -75,14 +75,16 @@ public static class UdaCommands
         var domain = new Option<string>("--domain", "-d") { Description = "Digit dataset to evaluate on", Required = true };
         var part = new Option<string>("--part") { Description = "eval: the held-out/test part used in training reports; train: the training part", DefaultValueFactory = _ => "eval" }.AcceptOnlyFromAmong("eval", "train");
         var (root, limit, threads) = (CommonOptions.DataRoot(), CommonOptions.Limit(), CommonOptions.Threads());
+        var adabn = new Option<bool>("--adabn") { Description = "First recalibrate every batch-norm layer (backbone included) on the domain's unlabelled training images (AdaBN)" };
         var cmd = new Command("eval", "Accuracy and per-class accuracy of a trained UDA model on a domain (held-out part and seed as recorded in the checkpoint)")
-            .With(checkpoint, domain, part, root, limit, threads);
+            .With(checkpoint, domain, part, adabn, root, limit, threads);
         cmd.SetAction(p =>
         {
             Training.Runtime.Configure(p.GetValue(threads), 1);
             var (model, options, transform) = UdaRun.LoadModel(p.GetValue(checkpoint)!);
             using var data = DomainData.Load(p.GetValue(domain)!, p.GetValue(root), p.GetValue(limit), options.Holdout, options.Seed);
             var set = p.GetValue(part) == "train" ? data.Train : data.Eval;
+            if (p.GetValue(adabn)) BatchNormRecalibration.Apply(model, data.Train, transform);
             var report = Dann.Evaluation.Evaluate(model.forward, set, transform);
             p.InvocationConfiguration.Output.WriteLine($"{(p.GetValue(part) == "train" ? $"{data.Name} training part" : data.EvalDescription)}: {report.Describe()}");
             return 0;

@@ -9,7 +9,7 @@ namespace Adversa.Plots;
 /// <summary>Layer tables (name, type, output shape, parameters) of each model family: the study's architecture figures.</summary>
 public static class ModelSummary
 {
-    public static readonly string[] Families = ["gan", "acgan", "dann"];
+    public static readonly string[] Families = ["gan", "acgan", "dann", "uda"];
 
     public static string Describe(string family)
     {
@@ -42,6 +42,17 @@ public static class ModelSummary
                     sb.AppendLine($"total {m.parameters().Sum(t => t.numel()):N0} parameters");
                     sb.AppendLine();
                 }
+                break;
+            case "uda":
+                var u = new Uda.UdaModel(Backbones.ResNet.OnnxResNet18());
+                Table(sb, "UDA backbone: ImageNet ResNet18 (ONNX weights, blocks 2,2,2,3), input 3x64x64", u.Backbone, randn(2, 3, 64, 64));
+                Table(sb, "UDA head on the layer4 map", u.Head, randn(2, u.Backbone.FeatureChannels, 2, 2));
+                sb.AppendLine("== UDA classifiers (as DANN) ==");
+                foreach (var (name, child) in u.named_children().Where(c => c.name is "classifier" or "domain"))
+                    sb.AppendLine($"{name,-12} {child.parameters().Sum(t => t.numel()),10:N0} parameters");
+                sb.AppendLine("class logits 10; domain logits 2 (through the gradient reversal layer)");
+                sb.AppendLine($"total {u.parameters().Sum(t => t.numel()):N0} parameters, of which the backbone {u.Backbone.parameters().Sum(t => t.numel()):N0} (frozen in the first phase)");
+                sb.AppendLine();
                 break;
             default:
                 throw new Common.AdversaException($"unknown model family '{family}'; known: {string.Join(", ", Families)}");

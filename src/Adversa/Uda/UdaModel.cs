@@ -36,6 +36,7 @@ public sealed class UdaModel : Module<Tensor, Tensor>
     }
 
     public ResNet Backbone => backbone;
+    public Sequential Head => head;
 
     /// <summary>The modules trained from scratch (everything but the backbone).</summary>
     public IEnumerable<Parameter> HeadParameters() => head.parameters().Concat(classifier.parameters()).Concat(domain.parameters());

@@ -12,6 +12,9 @@ public sealed record UdaResult(UdaOptions Options, AccuracyReport Target, Accura
 
 public static class UdaRun
 {
+    /// <summary>The accuracy table's row name for this model.</summary>
+    public const string RowName = "improved UDA (ResNet18)";
+
     /// <summary>Trains (resuming a finished or partial run in <paramref name="outDir"/>) and evaluates the last epoch on both domains.</summary>
     public static UdaResult TrainAndEvaluate(DomainData source, DomainData target, UdaOptions options, string outDir, IProgressSink progress,
                                              string? logDir = null, CancellationToken cancel = default)

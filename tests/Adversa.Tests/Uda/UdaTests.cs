@@ -1,0 +1,92 @@
+using Adversa.Dann;
+using Adversa.Tests.Fixtures;
+using Adversa.Training;
+using Adversa.Uda;
+using static TorchSharp.torch;
+
+namespace Adversa.Tests.Uda;
+
+public class UdaTests
+{
+    static UdaOptions Options(int frozen, int fineTune) =>
+        new("synth-svhn", "synth-mnistm", DannMode.Dann, ImageSize: 32, FrozenEpochs: frozen, FineTuneEpochs: fineTune, Batch: 32, Seed: 5);
+
+    static (DomainData Source, DomainData Target) Data() =>
+        (DomainData.Load("synth-svhn", null, 160, 0.1, seed: 5), DomainData.Load("synth-mnistm", null, 160, 0.1, seed: 5));
+
+    static Dictionary<string, Tensor> Snapshot(nn.Module m) => m.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.clone());
+
+    [Fact]
+    public void LatentIs800ForAnyInputSizeAndCachedMapsGiveTheSameLatent()
+    {
+        var (source, target) = Data();
+        using var _s = source;
+        using var _t = target;
+        using var trainer = new UdaTrainer(source, target, Options(1, 0), NullProgress.Instance);
+        var model = trainer.Model;
+        model.eval();
+        using var noGrad = no_grad();
+        foreach (int size in new[] { 32, 64, 96 })
+            Assert.Equal([3, 800], model.Features(randn(3, 3, size, size)).shape);
+        // The frozen phase trains on cached layer4 maps: they must be exactly what the backbone gives the images.
+        var images = trainer.Transform.Apply(source.Train.Images.narrow(0, 0, 8));
+        var direct = model.Features(images);
+        var viaMap = model.Latent(model.BackboneMap(images));
+        Assert.True((direct - viaMap).abs().max().item<float>() < 1e-5);
+    }
+
+    [Fact]
+    public void FrozenPhaseLeavesTheBackboneAloneAndFineTuningChangesIt()
+    {
+        var (source, target) = Data();
+        using var _s = source;
+        using var _t = target;
+        using var dir = new TempDir();
+        using var trainer = new UdaTrainer(source, target, Options(1, 1), NullProgress.Instance);
+        var before = Snapshot(trainer.Model);
+        int perEpoch = trainer.BatchesPerEpoch;
+        TrainingLoop.Run(trainer, new LoopOptions(2, dir.Path, StopAfterSteps: perEpoch), NullProgress.Instance);
+        var afterFrozen = Snapshot(trainer.Model);
+        var backboneKeys = before.Keys.Where(k => k.StartsWith("backbone.")).ToList();
+        Assert.NotEmpty(backboneKeys);
+        Assert.All(backboneKeys, k => Assert.True(TensorAssert.Same(before[k], afterFrozen[k]), $"{k} changed while frozen"));
+        Assert.Contains(before.Keys, k => k.StartsWith("head.") && !TensorAssert.Same(before[k], afterFrozen[k]));
+
+        TrainingLoop.Run(trainer, new LoopOptions(2, dir.Path, Resume: true), NullProgress.Instance);
+        var after = Snapshot(trainer.Model);
+        Assert.Contains(backboneKeys, k => k.EndsWith("conv1.weight") && !TensorAssert.Same(afterFrozen[k], after[k]));
+        // Batch norm of the backbone keeps its ImageNet statistics while fine-tuning.
+        Assert.All(backboneKeys.Where(k => k.EndsWith("running_mean")), k => Assert.True(TensorAssert.Same(before[k], after[k]), k));
+        Assert.Equal(2e-4, trainer.State.History["lr"].Last(), 10);
+        Assert.Equal(1e-3, trainer.State.History["lr"].First(), 10);
+    }
+
+    [Fact]
+    public void InterruptedThenResumedAcrossThePhaseBoundaryEndsWithTheSameWeights()
+    {
+        var (source, target) = Data();
+        using var _s = source;
+        using var _t = target;
+        using var dirA = new TempDir();
+        using var dirB = new TempDir();
+        using var a = new UdaTrainer(source, target, Options(1, 1), NullProgress.Instance);
+        var full = TrainingLoop.Run(a, new LoopOptions(2, dirA.Path), NullProgress.Instance);
+        Assert.True(full.Completed);
+
+        using (var b1 = new UdaTrainer(source, target, Options(1, 1), NullProgress.Instance))
+            Assert.False(TrainingLoop.Run(b1, new LoopOptions(2, dirB.Path, StopAfterSteps: a.BatchesPerEpoch - 1), NullProgress.Instance).Completed);
+        manual_seed(999); // a fresh process starts with other RNG state; resume must restore it
+        using var b2 = new UdaTrainer(source, target, Options(1, 1), NullProgress.Instance);
+        Assert.True(TrainingLoop.Run(b2, new LoopOptions(2, dirB.Path, Resume: true), NullProgress.Instance).Completed);
+
+        var sa = a.Model.state_dict();
+        foreach (var (k, v) in b2.Model.state_dict()) Assert.True(TensorAssert.Same(sa[k], v), $"{k} differs after resume");
+        Assert.Equal(a.State.History["class_loss"], b2.State.History["class_loss"]);
+
+        var (loaded, options, transform) = UdaRun.LoadModel(Path.Combine(dirB.Path, "checkpoint.zip"));
+        Assert.Equal(Options(1, 1), options);
+        Assert.Equal(32, transform.Size);
+        var report = b2.Evaluate(target);
+        Assert.Equal(report.Accuracy, Evaluation.Evaluate(loaded.forward, target.Eval, transform).Accuracy, 6);
+    }
+}
