@@ -46,11 +46,11 @@ public static class UdaCommands
         {
             CommonOptions.Configure(p, threads, seed, device);
             int total = p.GetValue(epochs), frozenEpochs = Math.Min(p.GetValue(frozen), total);
-            using var src = DomainData.Load(p.GetValue(source)!, p.GetValue(root), p.GetValue(limit), p.GetValue(holdout), p.GetValue(seed));
-            using var tgt = DomainData.Load(p.GetValue(target)!, p.GetValue(root), p.GetValue(limit), p.GetValue(holdout), p.GetValue(seed));
-            var options = new UdaOptions(src.Name, tgt.Name, DannRun.ParseMode(p.GetValue(mode)!), p.GetValue(weights), p.GetValue(arch)!, p.GetValue(size),
+            var options = new UdaOptions(p.GetValue(source)!, p.GetValue(target)!, DannRun.ParseMode(p.GetValue(mode)!), p.GetValue(weights), p.GetValue(arch)!, p.GetValue(size),
                 frozenEpochs, total - frozenEpochs, p.GetValue(batch), p.GetValue(headLr), p.GetValue(lr), p.GetValue(decayAfter), 0.1,
-                p.GetValue(lambdaMax), p.GetValue(holdout), p.GetValue(seed));
+                p.GetValue(lambdaMax), p.GetValue(holdout), p.GetValue(seed)).Validate();
+            using var src = DomainData.Load(options.Source, p.GetValue(root), p.GetValue(limit), options.Holdout, options.Seed);
+            using var tgt = DomainData.Load(options.Target, p.GetValue(root), p.GetValue(limit), options.Holdout, options.Seed);
             var o = p.InvocationConfiguration.Output;
             o.WriteLine($"improved UDA ({DannRun.ModeName(options.Mode)}) {src.Name} -> {tgt.Name} on {options.Backbone.Describe()}, input {options.ImageSize}x{options.ImageSize}: " +
                         $"{options.FrozenEpochs} frozen + {options.FineTuneEpochs} fine-tuning epochs; {src.Train.Count:N0} source / {tgt.Train.Count:N0} target training images; evaluation on {tgt.EvalDescription}");

@@ -36,6 +36,15 @@ public sealed record UdaOptions(
 {
     [JsonIgnore] public int Epochs => FrozenEpochs + FineTuneEpochs;
     [JsonIgnore] public UdaBackbone Backbone => new(BackboneWeights, Arch);
+
+    /// <summary>Throws a one-line error for settings that cannot train.</summary>
+    public UdaOptions Validate()
+    {
+        if (FrozenEpochs < 0 || FineTuneEpochs < 0 || Epochs == 0) throw new AdversaException("--frozen-epochs and --finetune-epochs must be >= 0 and not both 0");
+        if (ImageSize < 32) throw new AdversaException($"--size must be at least 32 (the backbone divides it by 32), not {ImageSize}");
+        if (Batch < 2) throw new AdversaException($"--batch must be at least 2 (batch norm), not {Batch}");
+        return this;
+    }
 }
 
 /// <summary>
@@ -67,9 +76,7 @@ public sealed class UdaTrainer : ITrainer, IDisposable
 
     public UdaTrainer(DomainData source, DomainData target, UdaOptions o, IProgressSink progress)
     {
-        if (o.FrozenEpochs < 0 || o.FineTuneEpochs < 0 || o.Epochs == 0) throw new AdversaException("--frozen-epochs and --finetune-epochs must be >= 0 and not both 0");
-        if (o.ImageSize < 32) throw new AdversaException($"--size must be at least 32 (the backbone divides it by 32), not {o.ImageSize}");
-        _o = o;
+        _o = o.Validate();
         _source = source;
         _target = target;
         _progress = progress;

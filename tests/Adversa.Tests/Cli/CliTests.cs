@@ -174,11 +174,47 @@ public class DannCliTests
         Assert.True(ImageCodec.IsValidPng(dir["tsne.png"]));
         Assert.Equal(81, File.ReadAllLines(dir["tsne.csv"]).Length);
 
-        (code, output, err) = CliTests.Run("dann", "table", "--pair", "synth-svhn:synth-mnistm", "--limit", "128", "--epochs", "1", "--batch", "64", "--out", dir["table"]);
+        (code, output, err) = CliTests.Run("dann", "table", "--pair", "synth-svhn:synth-mnistm", "--limit", "128", "--epochs", "1", "--batch", "64", "--out", dir["table"],
+                                           "--uda-size", "32", "--uda-frozen-epochs", "1", "--uda-finetune-epochs", "1");
         Assert.True(code == 0, err);
         var table = File.ReadAllText(Path.Combine(dir["table"], "table.md"));
-        foreach (var row in new[] { "source-only", "dann", "target-only" }) Assert.Contains($"| {row} |", table);
+        foreach (var row in new[] { "source-only", "dann", "target-only", "improved UDA (ResNet18)" }) Assert.Contains($"| {row} |", table);
         Assert.True(File.Exists(Path.Combine(dir["table"], "table.csv")));
+    }
+
+    [Fact]
+    public void UdaTrainEvalPredictAndTsne()
+    {
+        using var dir = new TempDir();
+        var run = dir["uda"];
+        var (code, output, err) = CliTests.Run("uda", "train", "--limit", "160", "--epochs", "2", "--frozen-epochs", "1", "--batch", "32", "--size", "32", "--out", run);
+        Assert.True(code == 0, err);
+        Assert.Contains("1 frozen + 1 fine-tuning epochs", output);
+        Assert.Contains("model: last epoch (no selection on target labels)", output);
+        var ckpt = Path.Combine(run, "checkpoint.zip");
+        var result = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "result.json"))).RootElement;
+        double trained = result.GetProperty("target").GetProperty("accuracy").GetDouble();
+
+        (code, output, err) = CliTests.Run("uda", "eval", "--checkpoint", ckpt, "--domain", "synth-mnistm", "--limit", "160");
+        Assert.True(code == 0, err);
+        Assert.Contains($"accuracy {trained:P2}", output); // the same held-out part and weights as at the end of training
+
+        Directory.CreateDirectory(dir["images"]);
+        using var digits = Adversa.Data.Synthetic.SynthDigits.Generate(Adversa.Data.Synthetic.DigitStyle.MnistM, 12, seed: 4);
+        for (int i = 0; i < digits.Count; i++) ImageCodec.WritePng(dir[$"images/{i:D3}.png"], digits.Images[i]);
+        (code, output, err) = CliTests.Run("uda", "predict", "--checkpoint", ckpt, "--images", dir["images"], "--out", dir["pred.csv"]);
+        Assert.True(code == 0, err);
+        Assert.Equal(13, File.ReadAllLines(dir["pred.csv"]).Length);
+        Assert.Contains("model input 32x32", output);
+
+        (code, output, err) = CliTests.Run("tsne", "--checkpoint", ckpt, "--limit", "160", "--count", "30", "--iterations", "250", "--out", dir["tsne.png"]);
+        Assert.True(code == 0, err);
+        Assert.True(ImageCodec.IsValidPng(dir["tsne.png"]));
+        Assert.Equal(61, File.ReadAllLines(dir["tsne.csv"]).Length);
+
+        (code, _, err) = CliTests.Run("uda", "train", "--size", "16", "--out", dir["bad"]);
+        Assert.Equal(2, code);
+        Assert.Contains("--size must be at least 32", err);
     }
 
     [Fact]
