@@ -34,7 +34,9 @@ public static class Cli
         var parse = root.Parse(args);
         try
         {
-            return parse.Invoke(config);
+            int code = parse.Invoke(config);
+            // Unknown options or bad values are user errors too (System.CommandLine itself returns 1 after printing them).
+            return code == 1 && parse.Errors.Count > 0 ? ExitUserError : code;
         }
         catch (Exception e)
         {

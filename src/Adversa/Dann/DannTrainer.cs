@@ -141,22 +141,24 @@ public sealed class DannTrainer : ITrainer
         using var target = NextTarget(epoch, step);
         long ns = batch.Size, nt = target.Size;
         var domainLabels = cat([zeros(ns, dtype: ScalarType.Int64), ones(nt, dtype: ScalarType.Int64)], 0);
-        Tensor sourceLatent, domainLogits;
+        Tensor classLogits, domainLogits;
         if (_o.BatchNorm == BatchNormMode.Joint)
         {
             var latent = Model.Features(cat([batch.Images, target.Images], 0));
-            sourceLatent = latent.narrow(0, 0, ns);
+            // The class classifier sees the joint batch too (only the source part enters the loss), so its batch-norm
+            // statistics are those of both domains, as everywhere else in the network, not the source's alone.
+            classLogits = Model.ClassLogits(latent).narrow(0, 0, ns);
             domainLogits = Model.DomainLogits(latent, lambda);
         }
         else
         {
             // Each domain through the whole network on its own, as the reference implementation does: every
             // batch-norm layer (features and domain head) sees one domain per batch.
-            sourceLatent = Model.Features(batch.Images);
+            var sourceLatent = Model.Features(batch.Images);
             var targetLatent = Model.Features(target.Images);
             domainLogits = cat([Model.DomainLogits(sourceLatent, lambda), Model.DomainLogits(targetLatent, lambda)], 0);
+            classLogits = Model.ClassLogits(sourceLatent);
         }
-        var classLogits = Model.ClassLogits(sourceLatent);
         var classLoss = F.cross_entropy(classLogits, batch.Labels!);
         var domainLoss = F.cross_entropy(domainLogits, domainLabels);
         (classLoss + domainLoss).backward();

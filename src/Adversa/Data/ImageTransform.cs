@@ -15,7 +15,8 @@ public enum Normalization
 }
 
 /// <summary>How a uint8 batch becomes model input: common size, channel count and normalisation.</summary>
-public sealed record ImageTransform(int Size, int Channels, Normalization Normalization)
+/// <param name="Grayscale">Average colour channels first (then expand back to <paramref name="Channels"/>): removes colour as a domain cue.</param>
+public sealed record ImageTransform(int Size, int Channels, Normalization Normalization, bool Grayscale = false)
 {
     public static readonly double[] ImageNetMean = [0.485, 0.456, 0.406], ImageNetStd = [0.229, 0.224, 0.225];
     public static readonly double[] CaffeBgrMean = [103.06, 115.90, 123.15];
@@ -25,6 +26,7 @@ public sealed record ImageTransform(int Size, int Channels, Normalization Normal
     {
         using var scope = NewDisposeScope();
         var x = bytes.to_type(ScalarType.Float32);
+        if (Grayscale && x.shape[1] > 1) x = x.mean([1], keepdim: true);
         if (x.shape[1] != Channels)
             x = Channels == 3 ? x.expand(-1, 3, -1, -1) : x.mean([1], keepdim: true);
         if (x.shape[2] != Size || x.shape[3] != Size)

@@ -20,7 +20,8 @@ public sealed record UdaBackbone(string? WeightsFile, string Arch)
     public string Describe() => IsOnnx ? $"{DefaultName} (ML.NET ONNX ResNet18, blocks 2,2,2,3, BGR 0-255 minus channel means)"
                                        : $"{Arch} from {WeightsFile} (torchvision layout, ImageNet mean/std)";
 
-    public ImageTransform Transform(int size) => IsOnnx ? PretrainedResNet.Transform(size) : new ImageTransform(size, 3, Normalization.ImageNet);
+    public ImageTransform Transform(int size, bool grayscale = false) =>
+        new(size, 3, IsOnnx ? Normalization.CaffeBgr : Normalization.ImageNet, grayscale);
 
     /// <summary>The architecture without weights (to restore a checkpoint).</summary>
     public ResNet CreateEmpty() => IsOnnx ? ResNet.OnnxResNet18() : Arch.ToLowerInvariant() switch

@@ -34,6 +34,6 @@ public static class UdaRun
         var model = new UdaModel(options.Backbone.CreateEmpty());
         Checkpoint.LoadModules(checkpoint, UdaTrainer.Kind, new Dictionary<string, nn.Module> { ["model"] = model });
         model.eval();
-        return (model, options, options.Backbone.Transform(options.ImageSize));
+        return (model, options, options.Backbone.Transform(options.ImageSize, options.Grayscale));
     }
 }

@@ -13,8 +13,9 @@ namespace Adversa.Uda;
 /// <param name="ImageSize">Side length the digits are resized to before the backbone.</param>
 /// <param name="FrozenEpochs">Epochs with the backbone frozen (its features cached once).</param>
 /// <param name="FineTuneEpochs">Epochs after that with the whole network trained.</param>
-/// <param name="HeadLr">Adam learning rate of the frozen phase (head and classifiers only).</param>
-/// <param name="FineTuneLr">Adam learning rate of the fine-tuning phase (whole network).</param>
+/// <param name="HeadLr">Adam learning rate of the head and classifiers (both phases).</param>
+/// <param name="FineTuneLr">Adam learning rate of the backbone in the fine-tuning phase.</param>
+/// <param name="Grayscale">Feed both domains as grey images (colour is MNIST-M's most obvious domain cue).</param>
 /// <param name="DecayAfter">Fine-tuning epochs after which the rate is multiplied by <paramref name="DecayFactor"/>.</param>
 public sealed record UdaOptions(
     string Source,
@@ -32,7 +33,8 @@ public sealed record UdaOptions(
     double DecayFactor = 0.1,
     double LambdaMax = 0.3,
     double Holdout = 0.1,
-    long Seed = 1)
+    long Seed = 1,
+    bool Grayscale = false)
 {
     [JsonIgnore] public int Epochs => FrozenEpochs + FineTuneEpochs;
     [JsonIgnore] public UdaBackbone Backbone => new(BackboneWeights, Arch);
@@ -50,8 +52,8 @@ public sealed record UdaOptions(
 /// <summary>
 /// DANN's adversarial scheme on a pretrained backbone, in two phases. Frozen: the backbone's layer4 maps of every
 /// training image are computed once and each step trains only the head and classifiers on them (Adam, HeadLr).
-/// Fine-tuning: images go through the whole network and everything is trained (Adam, FineTuneLr, decayed after
-/// DecayAfter epochs); the backbone's batch norm keeps its ImageNet statistics. The reversal strength follows
+/// Fine-tuning: images go through the whole network and everything is trained (backbone at FineTuneLr, the rest at
+/// HeadLr, both decayed after DecayAfter epochs); the backbone's batch norm keeps its ImageNet statistics. The reversal strength follows
 /// Ganin's schedule over the whole run. Source and target go through as one batch, as in DANN.
 /// </summary>
 public sealed class UdaTrainer : ITrainer, IDisposable
@@ -82,8 +84,15 @@ public sealed class UdaTrainer : ITrainer, IDisposable
         _progress = progress;
         manual_seed(o.Seed);
         Model = new UdaModel(o.Backbone.LoadPretrained());
-        Transform = o.Backbone.Transform(o.ImageSize);
-        Optimizer = optim.Adam(Model.parameters(), o.HeadLr);
+        Transform = o.Backbone.Transform(o.ImageSize, o.Grayscale);
+        // Two groups: the new head and classifiers (HeadLr throughout), the pretrained backbone (0 while frozen, FineTuneLr after).
+        // Keeping the domain classifier at the head's rate matters: at the backbone's lower rate it falls behind and the
+        // reversed gradient drives its accuracy to ~0 instead of chance.
+        Optimizer = optim.Adam(new TorchSharp.Modules.Adam.ParamGroup[]
+        {
+            new() { Parameters = Model.HeadParameters(), Options = new() { LearningRate = o.HeadLr } },
+            new() { Parameters = Model.Backbone.parameters(), Options = new() { LearningRate = 0 } },
+        }, o.HeadLr, beta1: 0.9, beta2: 0.999);
         var labelledSet = o.Mode == DannMode.TargetOnly ? target.Train : source.Train;
         _labelled = new DataLoader(labelledSet, o.Batch, Transform, seed: o.Seed);
         if (_labelled.BatchesPerEpoch == 0) throw new AdversaException($"{labelledSet.Name} has {labelledSet.Count} images, fewer than one batch of {o.Batch}");
@@ -149,14 +158,21 @@ public sealed class UdaTrainer : ITrainer, IDisposable
         return batch.Images.alias();
     }
 
-    public double LearningRate(int epoch) => Frozen(epoch) ? _o.HeadLr
-        : _o.FineTuneLr * (epoch - _o.FrozenEpochs >= _o.DecayAfter ? _o.DecayFactor : 1);
+    /// <summary>Learning rates of (head and classifiers, backbone) in an epoch.</summary>
+    public (double Head, double Backbone) LearningRates(int epoch)
+    {
+        if (Frozen(epoch)) return (_o.HeadLr, 0);
+        double decay = epoch - _o.FrozenEpochs >= _o.DecayAfter ? _o.DecayFactor : 1;
+        return (_o.HeadLr * decay, _o.FineTuneLr * decay);
+    }
 
     public IReadOnlyList<(string Name, double Value)> Step(Batch batch, int epoch, long step)
     {
         bool frozen = Frozen(epoch);
-        double lr = LearningRate(epoch);
-        foreach (var g in Optimizer.ParamGroups) g.LearningRate = lr;
+        var (headLr, lr) = LearningRates(epoch);
+        var groups = Optimizer.ParamGroups.ToList();
+        groups[0].LearningRate = headLr;
+        groups[1].LearningRate = lr;
         Func<Tensor, Tensor> latentOf = frozen ? Model.Latent : Model.Features;
         Model.TrainHeads();
         Optimizer.zero_grad();
@@ -166,7 +182,7 @@ public sealed class UdaTrainer : ITrainer, IDisposable
             var loss = F.cross_entropy(logits, batch.Labels!);
             loss.backward();
             Optimizer.step();
-            return [("class_loss", loss.item<float>()), ("train_acc", Accuracy(logits, batch.Labels!)), ("lr", lr)];
+            return [("class_loss", loss.item<float>()), ("train_acc", Accuracy(logits, batch.Labels!)), ("backbone_lr", lr)];
         }
 
         double progress = Math.Min(1.0, (double)step / Math.Max(1, TotalSteps));
@@ -175,7 +191,9 @@ public sealed class UdaTrainer : ITrainer, IDisposable
         long ns = batch.Size, nt = target.shape[0];
         var domainLabels = cat([zeros(ns, dtype: ScalarType.Int64), ones(nt, dtype: ScalarType.Int64)], 0);
         var latent = latentOf(cat([batch.Images, target], 0));
-        var classLogits = Model.ClassLogits(latent.narrow(0, 0, ns));
+        // The class classifier sees the joint batch too (only the source part enters the loss): its batch-norm
+        // statistics are then those of both domains, as at evaluation on the target, instead of the source's alone.
+        var classLogits = Model.ClassLogits(latent).narrow(0, 0, ns);
         var domainLogits = Model.DomainLogits(latent, lambda);
         var classLoss = F.cross_entropy(classLogits, batch.Labels!);
         var domainLoss = F.cross_entropy(domainLogits, domainLabels);
@@ -188,7 +206,7 @@ public sealed class UdaTrainer : ITrainer, IDisposable
             ("domain_acc", Accuracy(domainLogits, domainLabels)),
             ("lambda", lambda),
             ("train_acc", Accuracy(classLogits, batch.Labels!)),
-            ("lr", lr),
+            ("backbone_lr", lr),
         ];
     }
 

@@ -35,6 +35,14 @@ public class CliTests
     }
 
     [Fact]
+    public void UnknownOptionIsAUserError()
+    {
+        var (code, _, err) = Run("data", "preview", "mnist", "--no-such-option", "3");
+        Assert.Equal(2, code);
+        Assert.Contains("--no-such-option", err);
+    }
+
+    [Fact]
     public void BadFileGivesNoStackTraceUnlessVerbose()
     {
         using var dir = new TempDir();
