@@ -31,6 +31,7 @@ public static class UdaCommands
         var gray = new Option<bool>("--grayscale") { Description = "Average the colour channels of both domains before the backbone (colour is MNIST-M's most obvious domain cue)" };
         var epochs = CommonOptions.Epochs(5);
         var frozen = new Option<int>("--frozen-epochs") { Description = "How many of --epochs train only the head on cached backbone features (the rest fine-tune everything)", DefaultValueFactory = _ => 3 };
+        var stages = new Option<int>("--finetune-stages") { Description = "Backbone stages fine-tuned after the frozen phase, from layer4 down (1 = layer4 only, 4 = every stage; the stem never trains). The stages below are computed once and cached", DefaultValueFactory = _ => 1 };
         var batch = CommonOptions.Batch(128);
         var headLr = new Option<double>("--head-lr") { Description = "Adam learning rate of the head and classifiers (both phases)", DefaultValueFactory = _ => 1e-3 };
         var lr = new Option<double>("--lr") { Description = "Adam learning rate of the backbone once it is unfrozen (the study: 2e-4)", DefaultValueFactory = _ => 2e-4 };
@@ -42,19 +43,19 @@ public static class UdaCommands
         var resume = new Option<bool>("--resume") { Description = "Continue from <out>/checkpoint.zip exactly where it stopped" };
         var logdir = new Option<string?>("--logdir") { Description = "Also write TensorBoard scalars to this folder" };
         var cmd = new Command("train", "Train the improved UDA model and report target accuracy of the last epoch")
-            .With(source, target, mode, backbone, weights, arch, size, gray, epochs, frozen, batch, headLr, lr, decayAfter, lambdaMax, holdout, root, limit, seed, threads, device, output, resume, logdir);
+            .With(source, target, mode, backbone, weights, arch, size, gray, epochs, frozen, stages, batch, headLr, lr, decayAfter, lambdaMax, holdout, root, limit, seed, threads, device, output, resume, logdir);
         cmd.SetAction(p =>
         {
             CommonOptions.Configure(p, threads, seed, device);
             int total = p.GetValue(epochs), frozenEpochs = Math.Min(p.GetValue(frozen), total);
             var options = new UdaOptions(p.GetValue(source)!, p.GetValue(target)!, DannRun.ParseMode(p.GetValue(mode)!), p.GetValue(weights), p.GetValue(arch)!, p.GetValue(size),
                 frozenEpochs, total - frozenEpochs, p.GetValue(batch), p.GetValue(headLr), p.GetValue(lr), p.GetValue(decayAfter), 0.1,
-                p.GetValue(lambdaMax), p.GetValue(holdout), p.GetValue(seed), p.GetValue(gray)).Validate();
+                p.GetValue(lambdaMax), p.GetValue(holdout), p.GetValue(seed), p.GetValue(gray), p.GetValue(stages)).Validate();
             using var src = DomainData.Load(options.Source, p.GetValue(root), p.GetValue(limit), options.Holdout, options.Seed);
             using var tgt = DomainData.Load(options.Target, p.GetValue(root), p.GetValue(limit), options.Holdout, options.Seed);
             var o = p.InvocationConfiguration.Output;
             o.WriteLine($"improved UDA ({DannRun.ModeName(options.Mode)}) {src.Name} -> {tgt.Name} on {options.Backbone.Describe()}, input {options.ImageSize}x{options.ImageSize}: " +
-                        $"{options.FrozenEpochs} frozen + {options.FineTuneEpochs} fine-tuning epochs; {src.Train.Count:N0} source / {tgt.Train.Count:N0} target training images; evaluation on {tgt.EvalDescription}");
+                        $"{options.FrozenEpochs} frozen + {options.FineTuneEpochs} fine-tuning epochs (top {options.TopStages} stage(s)); {src.Train.Count:N0} source / {tgt.Train.Count:N0} target training images; evaluation on {tgt.EvalDescription}");
             using var trainer = new UdaTrainer(src, tgt, options, Cli.Progress());
             var dir = p.GetValue(output)!;
             int code = LoopRunner.Run(trainer, new Training.LoopOptions(options.Epochs, dir, p.GetValue(resume), 10, p.GetValue(logdir)), o);

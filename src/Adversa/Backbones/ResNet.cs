@@ -81,10 +81,31 @@ public sealed class ResNet : Module<Tensor, Tensor>
     public Tensor Features(Tensor x)
     {
         using var scope = NewDisposeScope();
+        return Top(Bottom(x, 4), 4).MoveToOuterDisposeScope();
+    }
+
+    Sequential[] Stages => [layer1, layer2, layer3, layer4];
+
+    /// <summary>The stem and every stage below the top <paramref name="topStages"/> (0-4): the part that stays frozen.</summary>
+    public Tensor Bottom(Tensor x, int topStages)
+    {
+        using var scope = NewDisposeScope();
         var y = maxpool.forward(functional.relu(bn1.forward(conv1.forward(x))));
-        y = layer4.forward(layer3.forward(layer2.forward(layer1.forward(y))));
+        foreach (var stage in Stages.Take(4 - topStages)) y = stage.forward(y);
         return y.MoveToOuterDisposeScope();
     }
+
+    /// <summary>The top <paramref name="topStages"/> stages, from <see cref="Bottom"/>'s output to the layer4 map.</summary>
+    public Tensor Top(Tensor bottom, int topStages)
+    {
+        using var scope = NewDisposeScope();
+        var y = bottom;
+        foreach (var stage in Stages.Skip(4 - topStages)) y = stage.forward(y);
+        return y.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Parameters of the top <paramref name="topStages"/> stages.</summary>
+    public IEnumerable<Parameter> TopParameters(int topStages) => Stages.Skip(4 - topStages).SelectMany(s => s.parameters());
 
     /// <summary>Globally average-pooled features [B,512].</summary>
     public override Tensor forward(Tensor x)

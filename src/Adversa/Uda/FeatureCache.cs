@@ -1,4 +1,3 @@
-using Adversa.Backbones;
 using Adversa.Data;
 using Adversa.Training;
 using static TorchSharp.torch;
@@ -6,9 +5,9 @@ using static TorchSharp.torch;
 namespace Adversa.Uda;
 
 /// <summary>
-/// The frozen backbone's layer4 maps of a whole image set, computed once (eval mode, no gradients). While the
-/// backbone is frozen every epoch reuses them, so a training step costs only the small head: the main speed lever
-/// on a CPU. Deterministic, so a resumed run recomputes exactly the same cache.
+/// The frozen part of the backbone's output for a whole image set, computed once (eval mode, no gradients) and reused
+/// by every epoch and every evaluation, so a training step costs only the trainable part: the main speed lever on a
+/// CPU. Deterministic, so a resumed run recomputes exactly the same cache.
 /// </summary>
 public sealed class FeatureCache : IDisposable
 {
@@ -22,19 +21,19 @@ public sealed class FeatureCache : IDisposable
         Labels = labels;
     }
 
-    public static FeatureCache Compute(ResNet backbone, ImageSet set, ImageTransform transform, IProgressSink progress, int batch = 200)
+    /// <param name="features">The frozen network part (in eval mode), images to maps.</param>
+    public static FeatureCache Compute(Func<Tensor, Tensor> features, ImageSet set, ImageTransform transform, IProgressSink progress, int batch = 200)
     {
-        backbone.eval();
         var parts = new List<Tensor>();
         int batches = (set.Count + batch - 1) / batch;
-        progress.Start($"backbone features of {set.Name} ({set.Count:N0} images, {transform.Size}x{transform.Size})", batches);
+        progress.Start($"frozen backbone features of {set.Name} ({set.Count:N0} images, {transform.Size}x{transform.Size})", batches);
         var hygiene = new MemoryHygiene(10);
         using (no_grad())
             for (int b = 0; b < batches; b++)
             {
                 using var scope = NewDisposeScope();
                 int s = b * batch, n = Math.Min(batch, set.Count - s);
-                parts.Add(backbone.Features(transform.Apply(set.Images.narrow(0, s, n))).DetachFromDisposeScope());
+                parts.Add(features(transform.Apply(set.Images.narrow(0, s, n))).DetachFromDisposeScope());
                 progress.Update(b + 1);
                 hygiene.AfterStep();
             }

@@ -8,7 +8,7 @@ using static TorchSharp.torch.nn;
 namespace Adversa.Uda;
 
 /// <summary>
-/// The study's improved UDA model: an ImageNet-pretrained ResNet backbone, a small convolutional head on its
+/// The study's improved UDA model: an ImageNet-pretrained ResNet backbone (its top stages fine-tunable), a small convolutional head on its
 /// layer4 feature map (1x1 reduction, bilinear upsampling to 4x4 whatever the input size, a 3x3 convolution to
 /// 50 channels: the same 800-d latent vector as DANN), and DANN's class and domain classifiers, the domain one
 /// behind the gradient reversal layer.
@@ -22,8 +22,11 @@ public sealed class UdaModel : Module<Tensor, Tensor>
     readonly Sequential classifier;
     readonly Sequential domain;
 
-    public UdaModel(ResNet backbone, int classes = 10, double dropout = 0.5) : base("UdaModel")
+    /// <param name="topStages">How many of the backbone's four stages are fine-tuned (from the top); the rest stay frozen.</param>
+    public UdaModel(ResNet backbone, int topStages = 1, int classes = 10, double dropout = 0.5) : base("UdaModel")
     {
+        if (topStages is < 0 or > 4) throw new Common.AdversaException($"--finetune-stages must be 0 to 4, not {topStages}");
+        TopStages = topStages;
         this.backbone = backbone;
         head = Sequential(
             ("reduce", Conv2d(backbone.FeatureChannels, HeadChannels, 1)), ("bn1", BatchNorm2d(HeadChannels)), ("act1", ReLU()),
@@ -37,11 +40,25 @@ public sealed class UdaModel : Module<Tensor, Tensor>
 
     public ResNet Backbone => backbone;
     public Sequential Head => head;
+    public int TopStages { get; }
 
     /// <summary>The modules trained from scratch (everything but the backbone).</summary>
     public IEnumerable<Parameter> HeadParameters() => head.parameters().Concat(classifier.parameters()).Concat(domain.parameters());
 
-    /// <summary>Backbone layer4 map [B,512,H/32,W/32] (what the frozen phase caches).</summary>
+    /// <summary>The backbone stages that are fine-tuned after the frozen phase.</summary>
+    public IEnumerable<Parameter> TopParameters() => backbone.TopParameters(TopStages);
+
+    /// <summary>Output of the never-trained part of the backbone (what training caches once).</summary>
+    public Tensor Bottom(Tensor x) => backbone.Bottom(x, TopStages);
+
+    /// <summary>The 800-d latent vector from <see cref="Bottom"/>'s output, through the fine-tuned stages and the head.</summary>
+    public Tensor LatentFromBottom(Tensor bottom)
+    {
+        using var scope = NewDisposeScope();
+        return Latent(backbone.Top(bottom, TopStages)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Backbone layer4 map [B,512,H/32,W/32].</summary>
     public Tensor BackboneMap(Tensor x) => backbone.Features(x);
 
     /// <summary>The 800-d latent vector from a backbone map.</summary>

@@ -31,7 +31,7 @@ public static class UdaRun
         var meta = Checkpoint.ReadMeta(checkpoint);
         if ((string?)meta["kind"] != UdaTrainer.Kind) throw new AdversaException($"{checkpoint}: is a '{meta["kind"]}' checkpoint, not '{UdaTrainer.Kind}'");
         var options = meta["options"].Deserialize<UdaOptions>() ?? throw new DataFormatException(checkpoint, "no UDA options recorded");
-        var model = new UdaModel(options.Backbone.CreateEmpty());
+        var model = new UdaModel(options.Backbone.CreateEmpty(), options.TopStages);
         Checkpoint.LoadModules(checkpoint, UdaTrainer.Kind, new Dictionary<string, nn.Module> { ["model"] = model });
         model.eval();
         return (model, options, options.Backbone.Transform(options.ImageSize, options.Grayscale));

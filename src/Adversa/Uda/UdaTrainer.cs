@@ -15,6 +15,7 @@ namespace Adversa.Uda;
 /// <param name="FineTuneEpochs">Epochs after that with the whole network trained.</param>
 /// <param name="HeadLr">Adam learning rate of the head and classifiers (both phases).</param>
 /// <param name="FineTuneLr">Adam learning rate of the backbone in the fine-tuning phase.</param>
+/// <param name="TopStages">Backbone stages (from layer4 down) that fine-tuning trains; the stages below stay frozen and are cached.</param>
 /// <param name="Grayscale">Feed both domains as grey images (colour is MNIST-M's most obvious domain cue).</param>
 /// <param name="DecayAfter">Fine-tuning epochs after which the rate is multiplied by <paramref name="DecayFactor"/>.</param>
 public sealed record UdaOptions(
@@ -34,7 +35,8 @@ public sealed record UdaOptions(
     double LambdaMax = 0.3,
     double Holdout = 0.1,
     long Seed = 1,
-    bool Grayscale = false)
+    bool Grayscale = false,
+    int TopStages = 1)
 {
     [JsonIgnore] public int Epochs => FrozenEpochs + FineTuneEpochs;
     [JsonIgnore] public UdaBackbone Backbone => new(BackboneWeights, Arch);
@@ -44,16 +46,18 @@ public sealed record UdaOptions(
     {
         if (FrozenEpochs < 0 || FineTuneEpochs < 0 || Epochs == 0) throw new AdversaException("--frozen-epochs and --finetune-epochs must be >= 0 and not both 0");
         if (ImageSize < 32) throw new AdversaException($"--size must be at least 32 (the backbone divides it by 32), not {ImageSize}");
+        if (TopStages is < 0 or > 4) throw new AdversaException($"--finetune-stages must be 0 to 4, not {TopStages}");
         if (Batch < 2) throw new AdversaException($"--batch must be at least 2 (batch norm), not {Batch}");
         return this;
     }
 }
 
 /// <summary>
-/// DANN's adversarial scheme on a pretrained backbone, in two phases. Frozen: the backbone's layer4 maps of every
-/// training image are computed once and each step trains only the head and classifiers on them (Adam, HeadLr).
-/// Fine-tuning: images go through the whole network and everything is trained (backbone at FineTuneLr, the rest at
-/// HeadLr, both decayed after DecayAfter epochs); the backbone's batch norm keeps its ImageNet statistics. The reversal strength follows
+/// DANN's adversarial scheme on a pretrained backbone, in two phases. The backbone's bottom (stem and every stage
+/// below the top <c>TopStages</c>) never trains, so its output for every image is computed once and cached: the main
+/// speed lever on a CPU. Frozen phase: the top stages run without gradients and only the head and classifiers train
+/// (Adam, HeadLr). Fine-tuning: the top stages train too (FineTuneLr; the head keeps HeadLr; both decayed after
+/// DecayAfter epochs); the backbone's batch norm keeps its ImageNet statistics. The reversal strength follows
 /// Ganin's schedule over the whole run. Source and target go through as one batch, as in DANN.
 /// </summary>
 public sealed class UdaTrainer : ITrainer, IDisposable
@@ -83,7 +87,7 @@ public sealed class UdaTrainer : ITrainer, IDisposable
         _target = target;
         _progress = progress;
         manual_seed(o.Seed);
-        Model = new UdaModel(o.Backbone.LoadPretrained());
+        Model = new UdaModel(o.Backbone.LoadPretrained(), o.TopStages);
         Transform = o.Backbone.Transform(o.ImageSize, o.Grayscale);
         // Two groups: the new head and classifiers (HeadLr throughout), the pretrained backbone (0 while frozen, FineTuneLr after).
         // Keeping the domain classifier at the head's rate matters: at the backbone's lower rate it falls behind and the
@@ -91,7 +95,7 @@ public sealed class UdaTrainer : ITrainer, IDisposable
         Optimizer = optim.Adam(new TorchSharp.Modules.Adam.ParamGroup[]
         {
             new() { Parameters = Model.HeadParameters(), Options = new() { LearningRate = o.HeadLr } },
-            new() { Parameters = Model.Backbone.parameters(), Options = new() { LearningRate = 0 } },
+            new() { Parameters = Model.TopParameters(), Options = new() { LearningRate = 0 } },
         }, o.HeadLr, beta1: 0.9, beta2: 0.999);
         var labelledSet = o.Mode == DannMode.TargetOnly ? target.Train : source.Train;
         _labelled = new DataLoader(labelledSet, o.Batch, Transform, seed: o.Seed);
@@ -117,20 +121,19 @@ public sealed class UdaTrainer : ITrainer, IDisposable
 
     bool Frozen(int epoch) => epoch < _o.FrozenEpochs;
 
-    /// <summary>True once any fine-tuning step has changed the backbone (cached maps no longer describe it).</summary>
-    bool BackboneChanged => State.Step > (long)_o.FrozenEpochs * BatchesPerEpoch;
+    FeatureCache Cache(ref FeatureCache? cache, ImageSet set)
+    {
+        if (cache is null)
+        {
+            Model.Backbone.eval();
+            cache = FeatureCache.Compute(Model.Bottom, set, Transform, _progress);
+        }
+        return cache;
+    }
 
-    FeatureCache Cache(ref FeatureCache? cache, ImageSet set) =>
-        cache ??= FeatureCache.Compute(Model.Backbone, set, Transform, _progress);
-
-    /// <summary>Frozen epochs yield cached backbone maps as the batch's "images"; fine-tuning epochs yield images.</summary>
+    /// <summary>Batches of cached bottom maps (in the batch's Images slot) with their labels, in the loader's seeded order.</summary>
     public IEnumerable<Batch> Batches(int epoch, int skipBatches)
     {
-        if (!Frozen(epoch))
-        {
-            foreach (var b in _labelled.Epoch(epoch, skipBatches)) yield return b;
-            yield break;
-        }
         var cache = Cache(ref _labelledCache, _labelled.Set);
         if (_unlabelled is not null) Cache(ref _unlabelledCache, _unlabelled.Set);
         using var order = _labelled.Order(epoch).DetachFromDisposeScope();
@@ -142,8 +145,8 @@ public sealed class UdaTrainer : ITrainer, IDisposable
         }
     }
 
-    /// <summary>The unlabelled target input of step <paramref name="step"/>: a pure function of the step, so resume sees the same pairs.</summary>
-    Tensor TargetInput(long step, bool frozen)
+    /// <summary>The unlabelled target bottom maps of step <paramref name="step"/>: a pure function of the step, so resume sees the same pairs.</summary>
+    Tensor TargetInput(long step)
     {
         int perEpoch = _unlabelled!.BatchesPerEpoch;
         int epoch = (int)(step / perEpoch), b = (int)(step % perEpoch);
@@ -153,9 +156,7 @@ public sealed class UdaTrainer : ITrainer, IDisposable
             _targetOrder = (epoch, _unlabelled.Order(epoch).DetachFromDisposeScope());
         }
         using var idx = _targetOrder.Value.Order.narrow(0, b * _o.Batch, _o.Batch);
-        if (frozen) return _unlabelledCache!.Take(idx).Maps;
-        using var batch = _unlabelled.Take(idx);
-        return batch.Images.alias();
+        return _unlabelledCache!.Take(idx).Maps;
     }
 
     /// <summary>Learning rates of (head and classifiers, backbone) in an epoch.</summary>
@@ -173,7 +174,7 @@ public sealed class UdaTrainer : ITrainer, IDisposable
         var groups = Optimizer.ParamGroups.ToList();
         groups[0].LearningRate = headLr;
         groups[1].LearningRate = lr;
-        Func<Tensor, Tensor> latentOf = frozen ? Model.Latent : Model.Features;
+        Func<Tensor, Tensor> latentOf = frozen ? FrozenLatent : Model.LatentFromBottom;
         Model.TrainHeads();
         Optimizer.zero_grad();
         if (_o.Mode != DannMode.Dann)
@@ -187,7 +188,7 @@ public sealed class UdaTrainer : ITrainer, IDisposable
 
         double progress = Math.Min(1.0, (double)step / Math.Max(1, TotalSteps));
         double lambda = _o.LambdaMax * GradientReversal.Schedule(progress);
-        var target = TargetInput(step, frozen);
+        var target = TargetInput(step);
         long ns = batch.Size, nt = target.shape[0];
         var domainLabels = cat([zeros(ns, dtype: ScalarType.Int64), ones(nt, dtype: ScalarType.Int64)], 0);
         var latent = latentOf(cat([batch.Images, target], 0));
@@ -210,14 +211,21 @@ public sealed class UdaTrainer : ITrainer, IDisposable
         ];
     }
 
+    /// <summary>Frozen phase: the top stages run without gradients, only the head learns.</summary>
+    Tensor FrozenLatent(Tensor bottom)
+    {
+        Tensor map;
+        using (no_grad()) map = Model.Backbone.Top(bottom, _o.TopStages);
+        return Model.Latent(map);
+    }
+
     static double Accuracy(Tensor logits, Tensor labels) =>
         logits.argmax(1).eq(labels).to_type(ScalarType.Float32).mean().item<float>();
 
-    /// <summary>Accuracy on a domain's evaluation part: from cached maps while the backbone is untouched, else end to end.</summary>
+    /// <summary>Accuracy on a domain's evaluation part (through its cached bottom maps; the bottom never trains).</summary>
     public AccuracyReport Evaluate(DomainData domain)
     {
         Model.eval();
-        if (BackboneChanged) return Evaluation.Evaluate(Model.forward, domain.Eval, Transform);
         var cache = domain == _source ? Cache(ref _sourceEvalCache, domain.Eval)
                   : domain == _target ? Cache(ref _targetEvalCache, domain.Eval)
                   : throw new ArgumentException("not one of this trainer's domains", nameof(domain));
@@ -227,7 +235,7 @@ public sealed class UdaTrainer : ITrainer, IDisposable
         {
             using var scope = NewDisposeScope();
             int n = Math.Min(500, cache.Count - s);
-            Model.ClassLogits(Model.Latent(cache.Maps.narrow(0, s, n))).argmax(1).data<long>().CopyTo(predicted.AsSpan(s, n));
+            Model.ClassLogits(Model.LatentFromBottom(cache.Maps.narrow(0, s, n))).argmax(1).data<long>().CopyTo(predicted.AsSpan(s, n));
         }
         return Evaluation.Report(domain.Eval, predicted);
     }

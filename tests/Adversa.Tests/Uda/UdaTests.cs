@@ -28,11 +28,15 @@ public class UdaTests
         using var noGrad = no_grad();
         foreach (int size in new[] { 32, 64, 96 })
             Assert.Equal([3, 800], model.Features(randn(3, 3, size, size)).shape);
-        // The frozen phase trains on cached layer4 maps: they must be exactly what the backbone gives the images.
+        // Training runs on cached outputs of the backbone's frozen bottom: bottom then top must be the whole backbone.
         var images = trainer.Transform.Apply(source.Train.Images.narrow(0, 0, 8));
         var direct = model.Features(images);
-        var viaMap = model.Latent(model.BackboneMap(images));
-        Assert.True((direct - viaMap).abs().max().item<float>() < 1e-5);
+        foreach (int top in new[] { 0, 1, 2, 4 })
+        {
+            var split = model.Latent(model.Backbone.Top(model.Backbone.Bottom(images, top), top));
+            Assert.True((direct - split).abs().max().item<float>() < 1e-5, $"top {top}");
+        }
+        Assert.True((direct - model.LatentFromBottom(model.Bottom(images))).abs().max().item<float>() < 1e-5);
     }
 
     [Fact]
@@ -54,7 +58,9 @@ public class UdaTests
 
         TrainingLoop.Run(trainer, new LoopOptions(2, dir.Path, Resume: true), NullProgress.Instance);
         var after = Snapshot(trainer.Model);
-        Assert.Contains(backboneKeys, k => k.EndsWith("conv1.weight") && !TensorAssert.Same(afterFrozen[k], after[k]));
+        // Only the top stage (layer4, the default) fine-tunes; everything below it stays as imported.
+        Assert.Contains(backboneKeys, k => k.StartsWith("backbone.layer4.") && k.EndsWith("conv1.weight") && !TensorAssert.Same(afterFrozen[k], after[k]));
+        Assert.All(backboneKeys.Where(k => !k.StartsWith("backbone.layer4.")), k => Assert.True(TensorAssert.Same(before[k], after[k]), $"{k} changed"));
         // Batch norm of the backbone keeps its ImageNet statistics while fine-tuning.
         Assert.All(backboneKeys.Where(k => k.EndsWith("running_mean")), k => Assert.True(TensorAssert.Same(before[k], after[k]), k));
         Assert.Equal(0, trainer.State.History["backbone_lr"].First());
