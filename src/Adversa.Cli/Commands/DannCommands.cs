@@ -185,20 +185,11 @@ public static class DannCommands
         return cmd;
     }
 
-    static Command Predict()
+    static Command Predict() => DigitPredictions.Command("runs/dann", c =>
     {
-        var checkpoint = GanCommands.CheckpointOption("runs/dann");
-        var images = new Option<string>("--images") { Description = "Folder of digit images (PNG/JPEG)", Required = true };
-        var output = CommonOptions.Out("pred.csv", "CSV to write: image_name,label");
-        var cmd = new Command("predict", "Predict the digit of every image in a folder, in the course's image_name,label CSV format").With(checkpoint, images, output);
-        cmd.SetAction(p =>
-        {
-            var (model, _) = LoadModel(p.GetValue(checkpoint)!);
-            p.InvocationConfiguration.Output.WriteLine(DigitPredictions.Write(model.forward, DomainData.Transform, p.GetValue(images)!, p.GetValue(output)!));
-            return 0;
-        });
-        return cmd;
-    }
+        var (model, _) = LoadModel(c);
+        return (model.forward, DomainData.Transform);
+    });
 
     static Command Score()
     {

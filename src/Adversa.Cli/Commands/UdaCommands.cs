@@ -94,18 +94,9 @@ public static class UdaCommands
         return cmd;
     }
 
-    static Command Predict()
+    static Command Predict() => DigitPredictions.Command("runs/uda", c =>
     {
-        var checkpoint = GanCommands.CheckpointOption("runs/uda");
-        var images = new Option<string>("--images") { Description = "Folder of digit images (PNG/JPEG)", Required = true };
-        var output = CommonOptions.Out("pred.csv", "CSV to write: image_name,label");
-        var cmd = new Command("predict", "Predict the digit of every image in a folder, in the course's image_name,label CSV format").With(checkpoint, images, output);
-        cmd.SetAction(p =>
-        {
-            var (model, _, transform) = UdaRun.LoadModel(p.GetValue(checkpoint)!);
-            p.InvocationConfiguration.Output.WriteLine(DigitPredictions.Write(model.forward, transform, p.GetValue(images)!, p.GetValue(output)!));
-            return 0;
-        });
-        return cmd;
-    }
+        var (model, _, transform) = UdaRun.LoadModel(c);
+        return (model.forward, transform);
+    });
 }

@@ -128,19 +128,12 @@ public sealed class DannTrainer : ITrainer
             foreach (var g in Optimizer.ParamGroups) g.LearningRate = GradientReversal.AnnealedLearningRate(_o.LearningRate, progress);
         Model.train();
         Optimizer.zero_grad();
-        if (_o.Mode != DannMode.Dann)
-        {
-            var logits = Model.forward(batch.Images);
-            var loss = F.cross_entropy(logits, batch.Labels!);
-            loss.backward();
-            Optimizer.step();
-            return [("class_loss", loss.item<float>()), ("train_acc", Accuracy(logits, batch.Labels!))];
-        }
+        if (_o.Mode != DannMode.Dann) return AdversarialStep.Supervised(Optimizer, Model.forward(batch.Images), batch.Labels!);
 
         double lambda = _o.LambdaMax * GradientReversal.Schedule(progress);
         using var target = NextTarget(epoch, step);
         long ns = batch.Size, nt = target.Size;
-        var domainLabels = cat([zeros(ns, dtype: ScalarType.Int64), ones(nt, dtype: ScalarType.Int64)], 0);
+        var domainLabels = AdversarialStep.DomainLabels(ns, nt);
         Tensor classLogits, domainLogits;
         if (_o.BatchNorm == BatchNormMode.Joint)
         {
@@ -159,22 +152,8 @@ public sealed class DannTrainer : ITrainer
             domainLogits = cat([Model.DomainLogits(sourceLatent, lambda), Model.DomainLogits(targetLatent, lambda)], 0);
             classLogits = Model.ClassLogits(sourceLatent);
         }
-        var classLoss = F.cross_entropy(classLogits, batch.Labels!);
-        var domainLoss = F.cross_entropy(domainLogits, domainLabels);
-        (classLoss + domainLoss).backward();
-        Optimizer.step();
-        return
-        [
-            ("class_loss", classLoss.item<float>()),
-            ("domain_loss", domainLoss.item<float>()),
-            ("domain_acc", Accuracy(domainLogits, domainLabels)),
-            ("lambda", lambda),
-            ("train_acc", Accuracy(classLogits, batch.Labels!)),
-        ];
+        return AdversarialStep.Adversarial(Optimizer, classLogits, batch.Labels!, domainLogits, domainLabels, lambda);
     }
-
-    static double Accuracy(Tensor logits, Tensor labels) =>
-        logits.argmax(1).eq(labels).to_type(ScalarType.Float32).mean().item<float>();
 
     public void EndEpoch(int epoch, string outDir, IProgressSink progress)
     {

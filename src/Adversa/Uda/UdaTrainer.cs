@@ -178,37 +178,19 @@ public sealed class UdaTrainer : ITrainer, IDisposable
         Model.TrainHeads();
         Optimizer.zero_grad();
         if (_o.Mode != DannMode.Dann)
-        {
-            var logits = Model.ClassLogits(latentOf(batch.Images));
-            var loss = F.cross_entropy(logits, batch.Labels!);
-            loss.backward();
-            Optimizer.step();
-            return [("class_loss", loss.item<float>()), ("train_acc", Accuracy(logits, batch.Labels!)), ("backbone_lr", lr)];
-        }
+            return [.. AdversarialStep.Supervised(Optimizer, Model.ClassLogits(latentOf(batch.Images)), batch.Labels!), ("backbone_lr", lr)];
 
         double progress = Math.Min(1.0, (double)step / Math.Max(1, TotalSteps));
         double lambda = _o.LambdaMax * GradientReversal.Schedule(progress);
         var target = TargetInput(step);
         long ns = batch.Size, nt = target.shape[0];
-        var domainLabels = cat([zeros(ns, dtype: ScalarType.Int64), ones(nt, dtype: ScalarType.Int64)], 0);
+        var domainLabels = AdversarialStep.DomainLabels(ns, nt);
         var latent = latentOf(cat([batch.Images, target], 0));
         // The class classifier sees the joint batch too (only the source part enters the loss): its batch-norm
         // statistics are then those of both domains, as at evaluation on the target, instead of the source's alone.
         var classLogits = Model.ClassLogits(latent).narrow(0, 0, ns);
         var domainLogits = Model.DomainLogits(latent, lambda);
-        var classLoss = F.cross_entropy(classLogits, batch.Labels!);
-        var domainLoss = F.cross_entropy(domainLogits, domainLabels);
-        (classLoss + domainLoss).backward();
-        Optimizer.step();
-        return
-        [
-            ("class_loss", classLoss.item<float>()),
-            ("domain_loss", domainLoss.item<float>()),
-            ("domain_acc", Accuracy(domainLogits, domainLabels)),
-            ("lambda", lambda),
-            ("train_acc", Accuracy(classLogits, batch.Labels!)),
-            ("backbone_lr", lr),
-        ];
+        return [.. AdversarialStep.Adversarial(Optimizer, classLogits, batch.Labels!, domainLogits, domainLabels, lambda), ("backbone_lr", lr)];
     }
 
     /// <summary>Frozen phase: the top stages run without gradients, only the head learns.</summary>
@@ -218,9 +200,6 @@ public sealed class UdaTrainer : ITrainer, IDisposable
         using (no_grad()) map = Model.Backbone.Top(bottom, _o.TopStages);
         return Model.Latent(map);
     }
-
-    static double Accuracy(Tensor logits, Tensor labels) =>
-        logits.argmax(1).eq(labels).to_type(ScalarType.Float32).mean().item<float>();
 
     /// <summary>Accuracy on a domain's evaluation part (through its cached bottom maps; the bottom never trains).</summary>
     public AccuracyReport Evaluate(DomainData domain)

@@ -1,0 +1,45 @@
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+
+namespace Adversa.Dann;
+
+/// <summary>
+/// The optimisation step DANN and the improved UDA model share once their logits are computed: class cross-entropy
+/// on the labelled rows plus domain cross-entropy (through the reversal layer) on all rows, one backward, one
+/// optimizer step; returns the metrics the loop logs.
+/// </summary>
+public static class AdversarialStep
+{
+    /// <summary>Domain labels for a batch of <paramref name="source"/> source rows followed by <paramref name="target"/> target rows.</summary>
+    public static Tensor DomainLabels(long source, long target) =>
+        cat([zeros(source, dtype: ScalarType.Int64), ones(target, dtype: ScalarType.Int64)], 0);
+
+    public static List<(string Name, double Value)> Adversarial(optim.Optimizer optimizer, Tensor classLogits, Tensor labels,
+                                                                Tensor domainLogits, Tensor domainLabels, double lambda)
+    {
+        var classLoss = F.cross_entropy(classLogits, labels);
+        var domainLoss = F.cross_entropy(domainLogits, domainLabels);
+        (classLoss + domainLoss).backward();
+        optimizer.step();
+        return
+        [
+            ("class_loss", classLoss.item<float>()),
+            ("domain_loss", domainLoss.item<float>()),
+            ("domain_acc", Accuracy(domainLogits, domainLabels)),
+            ("lambda", lambda),
+            ("train_acc", Accuracy(classLogits, labels)),
+        ];
+    }
+
+    /// <summary>The baselines' step: class cross-entropy only.</summary>
+    public static List<(string Name, double Value)> Supervised(optim.Optimizer optimizer, Tensor logits, Tensor labels)
+    {
+        var loss = F.cross_entropy(logits, labels);
+        loss.backward();
+        optimizer.step();
+        return [("class_loss", loss.item<float>()), ("train_acc", Accuracy(logits, labels))];
+    }
+
+    public static double Accuracy(Tensor logits, Tensor labels) =>
+        logits.argmax(1).eq(labels).to_type(ScalarType.Float32).mean().item<float>();
+}
