@@ -30,7 +30,7 @@ public static class UdaCommands
         var size = new Option<int>("--size") { Description = "Side the digits are resized to before the backbone (32: 1x1 layer4 map, fastest; 64: 2x2 map)", DefaultValueFactory = _ => 64 };
         var gray = new Option<bool>("--grayscale") { Description = "Average the colour channels of both domains before the backbone (colour is MNIST-M's most obvious domain cue)" };
         var epochs = CommonOptions.Epochs(5);
-        var frozen = new Option<int>("--frozen-epochs") { Description = "How many of --epochs train only the head on cached backbone features (the rest fine-tune everything)", DefaultValueFactory = _ => 3 };
+        var frozen = new Option<int>("--frozen-epochs") { Description = "How many of --epochs train only the head and classifiers (the remaining epochs also fine-tune the top --finetune-stages backbone stages)", DefaultValueFactory = _ => 3 };
         var stages = new Option<int>("--finetune-stages") { Description = "Backbone stages fine-tuned after the frozen phase, from layer4 down (1 = layer4 only, 4 = every stage; the stem never trains). The stages below are computed once and cached", DefaultValueFactory = _ => 1 };
         var batch = CommonOptions.Batch(128);
         var headLr = new Option<double>("--head-lr") { Description = "Adam learning rate of the head and classifiers (both phases)", DefaultValueFactory = _ => 1e-3 };
