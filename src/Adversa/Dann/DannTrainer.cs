@@ -70,25 +70,8 @@ public sealed class DannTrainer : ITrainer
             "sgd" => optim.SGD(Model.parameters(), o.LearningRate, momentum: 0.9),
             _ => throw new AdversaException($"--optimizer must be adam or sgd, not '{o.Optimizer}'"),
         };
-        var labelledSet = o.Mode == DannMode.TargetOnly ? target.Train : source.Train;
-        _labelled = new DataLoader(labelledSet, o.Batch, DomainData.Transform, seed: o.Seed);
-        if (_labelled.BatchesPerEpoch == 0) throw new AdversaException($"{labelledSet.Name} has {labelledSet.Count} images, fewer than one batch of {o.Batch}");
-        if (o.Mode == DannMode.Dann)
-        {
-            _unlabelled = new DataLoader(target.Train, o.Batch, DomainData.Transform, seed: o.Seed + 1);
-            if (_unlabelled.BatchesPerEpoch == 0) throw new AdversaException($"{target.Train.Name} has {target.Train.Count} images, fewer than one batch of {o.Batch}");
-        }
-        var options = System.Text.Json.JsonSerializer.SerializeToNode(o)!.AsObject();
-        options["source_train"] = source.Train.Count;
-        options["target_train"] = target.Train.Count;
-        options["evaluation"] = target.EvalDescription;
-        State = new Checkpoint
-        {
-            Kind = Kind,
-            Options = options,
-            Modules = { ["model"] = Model },
-            Optimizers = { ["model"] = (TorchSharp.Modules.OptimizerHelper)Optimizer },
-        };
+        (_labelled, _unlabelled) = AdaptationSetup.Loaders(source, target, o.Mode, o.Batch, DomainData.Transform, o.Seed);
+        State = AdaptationSetup.Checkpoint(Kind, o, source, target, Model, Optimizer);
     }
 
     public IEnumerable<Batch> Batches(int epoch, int skipBatches) => _labelled.Epoch(epoch, skipBatches);

@@ -97,26 +97,8 @@ public sealed class UdaTrainer : ITrainer, IDisposable
             new() { Parameters = Model.HeadParameters(), Options = new() { LearningRate = o.HeadLr } },
             new() { Parameters = Model.TopParameters(), Options = new() { LearningRate = 0 } },
         }, o.HeadLr, beta1: 0.9, beta2: 0.999);
-        var labelledSet = o.Mode == DannMode.TargetOnly ? target.Train : source.Train;
-        _labelled = new DataLoader(labelledSet, o.Batch, Transform, seed: o.Seed);
-        if (_labelled.BatchesPerEpoch == 0) throw new AdversaException($"{labelledSet.Name} has {labelledSet.Count} images, fewer than one batch of {o.Batch}");
-        if (o.Mode == DannMode.Dann)
-        {
-            _unlabelled = new DataLoader(target.Train, o.Batch, Transform, seed: o.Seed + 1);
-            if (_unlabelled.BatchesPerEpoch == 0) throw new AdversaException($"{target.Train.Name} has {target.Train.Count} images, fewer than one batch of {o.Batch}");
-        }
-        var options = System.Text.Json.JsonSerializer.SerializeToNode(o)!.AsObject();
-        options["source_train"] = source.Train.Count;
-        options["target_train"] = target.Train.Count;
-        options["evaluation"] = target.EvalDescription;
-        options["backbone"] = o.Backbone.Describe();
-        State = new Checkpoint
-        {
-            Kind = Kind,
-            Options = options,
-            Modules = { ["model"] = Model },
-            Optimizers = { ["model"] = (TorchSharp.Modules.OptimizerHelper)Optimizer },
-        };
+        (_labelled, _unlabelled) = AdaptationSetup.Loaders(source, target, o.Mode, o.Batch, Transform, o.Seed);
+        State = AdaptationSetup.Checkpoint(Kind, o, source, target, Model, Optimizer, ("backbone", o.Backbone.Describe()));
     }
 
     bool Frozen(int epoch) => epoch < _o.FrozenEpochs;
