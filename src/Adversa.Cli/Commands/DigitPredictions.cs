@@ -36,14 +36,7 @@ public static class DigitPredictions
         // Decoded at the digits' common 32x32 (as the datasets are), then brought to the model's size by its transform.
         using var pixels = Data.Readers.ImageFiles.DecodeAll(source, names!, 3, 32, 32,
             (hwc, iw, ih) => iw == 32 && ih == 32 ? (hwc, iw, ih) : (ImageOps.Resize(hwc, iw, ih, 3, 32, 32), 32, 32));
-        var labels = new long[names.Count];
-        using (no_grad())
-            for (int s = 0; s < names.Count; s += 500)
-            {
-                using var scope = NewDisposeScope();
-                int n = Math.Min(500, names.Count - s);
-                logits(transform.Apply(pixels.narrow(0, s, n))).argmax(1).data<long>().CopyTo(labels.AsSpan(s, n));
-            }
+        var labels = Dann.Evaluation.PredictLabels(names.Count, (s, n) => logits(transform.Apply(pixels.narrow(0, s, n))));
         File.WriteAllLines(csvPath, ["image_name,label", .. names.Select((n, i) => $"{n},{labels[i]}")]);
         return $"wrote {csvPath} ({names.Count} predictions; first image {w}x{h}, all read at 32x32, model input {transform.Size}x{transform.Size})";
     }

@@ -13,18 +13,21 @@ public sealed record AccuracyReport(string Data, int Images, double Accuracy, do
 public static class Evaluation
 {
     /// <summary>Evaluates <paramref name="predict"/> (logits for model-space images) in batches without gradients.</summary>
-    public static AccuracyReport Evaluate(Func<Tensor, Tensor> predict, ImageSet set, ImageTransform transform, int batch = 500)
+    public static AccuracyReport Evaluate(Func<Tensor, Tensor> predict, ImageSet set, ImageTransform transform, int batch = 500) =>
+        Report(set, PredictLabels(set.Count, (s, n) => predict(transform.Apply(set.Images.narrow(0, s, n))), batch));
+
+    /// <summary>Arg-max labels of <paramref name="count"/> inputs, <paramref name="logits"/>(start, length) giving one batch's logits; no gradients.</summary>
+    public static long[] PredictLabels(int count, Func<int, int, Tensor> logits, int batch = 500)
     {
         using var noGrad = no_grad();
-        var predicted = new long[set.Count];
-        for (int s = 0; s < set.Count; s += batch)
+        var predicted = new long[count];
+        for (int s = 0; s < count; s += batch)
         {
             using var scope = NewDisposeScope();
-            int n = Math.Min(batch, set.Count - s);
-            var x = transform.Apply(set.Images.narrow(0, s, n));
-            predict(x).argmax(1).data<long>().CopyTo(predicted.AsSpan(s, n));
+            int n = Math.Min(batch, count - s);
+            logits(s, n).argmax(1).data<long>().CopyTo(predicted.AsSpan(s, n));
         }
-        return Report(set, predicted);
+        return predicted;
     }
 
     /// <summary>Accuracy and per-class accuracy of predicted labels against the set's labels.</summary>

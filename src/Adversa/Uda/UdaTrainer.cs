@@ -190,14 +190,7 @@ public sealed class UdaTrainer : ITrainer, IDisposable
         var cache = domain == _source ? Cache(ref _sourceEvalCache, domain.Eval)
                   : domain == _target ? Cache(ref _targetEvalCache, domain.Eval)
                   : throw new ArgumentException("not one of this trainer's domains", nameof(domain));
-        using var noGrad = no_grad();
-        var predicted = new long[cache.Count];
-        for (int s = 0; s < cache.Count; s += 500)
-        {
-            using var scope = NewDisposeScope();
-            int n = Math.Min(500, cache.Count - s);
-            Model.ClassLogits(Model.LatentFromBottom(cache.Maps.narrow(0, s, n))).argmax(1).data<long>().CopyTo(predicted.AsSpan(s, n));
-        }
+        var predicted = Evaluation.PredictLabels(cache.Count, (s, n) => Model.ClassLogits(Model.LatentFromBottom(cache.Maps.narrow(0, s, n))));
         return Evaluation.Report(domain.Eval, predicted);
     }
 
