@@ -58,18 +58,37 @@ public sealed class ImageSet : IDisposable
             Attributes?.index_select(0, index), AttributeNames);
 
     /// <summary>
-    /// Splits off a held-out part, the same rows for the same seed: returns (rest, heldOut).
-    /// Used where a dataset ships only one split and we need data the model never trains on.
+    /// Splits off a held-out part, the same rows for the same seed: returns (rest, heldOut). Used where a dataset
+    /// ships only one split and we need data the model never trains on. Row i is held out when a seeded hash of i
+    /// falls below <paramref name="fraction"/>, so the choice of a row does not depend on the set's size: a
+    /// <c>--limit</c> run holds out a subset of the full run's rows, and two datasets aligned by index (MNIST-M
+    /// image i is MNIST train digit i re-coloured) hold out the same digits, so a model trained on MNIST's rest
+    /// has never seen the digits of MNIST-M's held-out part. The held-out size is fraction x count up to sampling
+    /// noise (at least one row each side).
     /// </summary>
     public (ImageSet Remaining, ImageSet HeldOut) SplitOff(double fraction, long seed)
     {
         if (fraction <= 0 || fraction >= 1) throw new AdversaException($"held-out fraction must be in (0,1), got {fraction}");
-        using var g = new Generator((ulong)seed);
-        using var perm = randperm(Count, generator: g);
-        int held = Math.Max(1, (int)Math.Round(Count * fraction));
-        using var heldIdx = perm.narrow(0, 0, held).sort().Values;
-        using var restIdx = perm.narrow(0, held, Count - held).sort().Values;
+        if (Count < 2) throw new AdversaException($"{Name}: {Count} image(s) cannot be split into a training and a held-out part");
+        var u = Enumerable.Range(0, Count).Select(i => HashToUnit(seed, i)).ToArray();
+        var held = Enumerable.Range(0, Count).Where(i => u[i] < fraction).Select(i => (long)i).ToList();
+        if (held.Count == 0) held.Add(Array.IndexOf(u, u.Min()));
+        if (held.Count == Count) held.Remove(Array.IndexOf(u, u.Max()));
+        var heldSet = held.ToHashSet();
+        var rest = Enumerable.Range(0, Count).Select(i => (long)i).Where(i => !heldSet.Contains(i)).ToArray();
+        using var heldIdx = tensor(held.ToArray());
+        using var restIdx = tensor(rest);
         return (Select(restIdx), Select(heldIdx));
+    }
+
+    /// <summary>SplitMix64 of (seed, index) mapped to [0, 1): a fixed pseudo-random number per row.</summary>
+    static double HashToUnit(long seed, long index)
+    {
+        ulong z = unchecked((ulong)seed * 0x9E3779B97F4A7C15UL + (ulong)index + 0x632BE59BD9B4E019UL);
+        z = unchecked((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL);
+        z = unchecked((z ^ (z >> 27)) * 0x94D049BB133111EBUL);
+        z ^= z >> 31;
+        return (z >> 11) * (1.0 / (1UL << 53));
     }
 
     /// <summary>Index of a named attribute column; a clear error lists the ones that exist.</summary>

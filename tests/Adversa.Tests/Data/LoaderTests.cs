@@ -61,12 +61,28 @@ public class LoaderTests
     [Fact]
     public void SplitOffIsDisjointAndStable()
     {
-        using var set = SynthDigits.Generate(DigitStyle.Svhn, 50, seed: 1);
+        using var set = SynthDigits.Generate(DigitStyle.Svhn, 500, seed: 1);
         var (rest, held) = set.SplitOff(0.2, seed: 9);
         var (rest2, held2) = set.SplitOff(0.2, seed: 9);
-        Assert.Equal(40, rest.Count);
-        Assert.Equal(10, held.Count);
+        Assert.Equal(500, rest.Count + held.Count);
+        Assert.InRange(held.Count, 70, 130); // 100 expected, binomial sd 9
         Assert.True(Same(held.Images, held2.Images));
         Assert.True(Same(rest.Images, rest2.Images));
+        // Disjoint: no held-out image is in the rest (synthetic digits are all distinct).
+        var restRows = Enumerable.Range(0, rest.Count).Select(i => Convert.ToBase64String(rest.Images[i].data<byte>().ToArray())).ToHashSet();
+        Assert.DoesNotContain(Enumerable.Range(0, held.Count), i => restRows.Contains(Convert.ToBase64String(held.Images[i].data<byte>().ToArray())));
+    }
+
+    [Fact]
+    public void SplitOffOfAPrefixHoldsOutTheSameRows()
+    {
+        // What keeps MNIST -> MNIST-M honest: MNIST-M image i is MNIST digit i, and the two sets differ in size;
+        // row i must be held out in both or in neither.
+        using var set = SynthDigits.Generate(DigitStyle.Svhn, 300, seed: 2);
+        using var prefix = set.Select(arange(0, 240, dtype: ScalarType.Int64));
+        var (_, heldAll) = set.SplitOff(0.1, seed: 2024);
+        var (_, heldPrefix) = prefix.SplitOff(0.1, seed: 2024);
+        Assert.True(heldPrefix.Count > 0);
+        Assert.True(Same(heldPrefix.Images, heldAll.Images.narrow(0, 0, heldPrefix.Count)));
     }
 }
