@@ -35,17 +35,20 @@ public static class DannCommands
         public readonly Option<string> BatchNorm = new Option<string>("--bn") { Description = "Batch-norm statistics in DANN mode: joint (source and target in one batch) or separate (one batch per domain)", DefaultValueFactory = _ => "joint" }.AcceptOnlyFromAmong("joint", "separate");
         public readonly Option<double> Holdout = new("--holdout") { Description = "Fraction of a real dataset's training files held out for evaluation when it has no test files", DefaultValueFactory = _ => 0.1 };
         public readonly Option<int> Width = new("--width") { Description = "Channels of the first convolution (the second has twice as many): accuracy against speed", DefaultValueFactory = _ => 32 };
+        public readonly Option<bool> InstanceNorm = new("--instance-norm") { Description = "Standardise each input image per channel (zero mean, unit variance) before the network, as VADA does: removes each domain's global colour and contrast" };
+        public readonly Option<double> TargetEntropy = new("--target-entropy") { Description = "Weight of the conditional-entropy loss on target predictions (VADA; 0 = off, the study), ramped in with the reversal schedule", DefaultValueFactory = _ => 0.0 };
         public readonly Option<string?> Root = CommonOptions.DataRoot();
         public readonly Option<int?> Limit = CommonOptions.Limit();
         public readonly Option<long> Seed = CommonOptions.Seed();
         public readonly Option<int?> Threads = CommonOptions.Threads();
         public readonly Option<string> Device = CommonOptions.Device();
 
-        public Option[] All => [Epochs, Batch, Optimizer, Lr, Anneal, LambdaMax, BatchNorm, Holdout, Width, Root, Limit, Seed, Threads, Device];
+        public Option[] All => [Epochs, Batch, Optimizer, Lr, Anneal, LambdaMax, BatchNorm, Holdout, Width, InstanceNorm, TargetEntropy, Root, Limit, Seed, Threads, Device];
 
         public DannOptions Read(ParseResult p, string source, string target, DannMode mode) => new(
             source, target, mode, p.GetValue(Epochs), p.GetValue(Batch), p.GetValue(Optimizer)!, p.GetValue(Lr), p.GetValue(Anneal),
-            p.GetValue(LambdaMax), p.GetValue(BatchNorm) == "separate" ? BatchNormMode.Separate : BatchNormMode.Joint, p.GetValue(Holdout), p.GetValue(Width), p.GetValue(Seed));
+            p.GetValue(LambdaMax), p.GetValue(BatchNorm) == "separate" ? BatchNormMode.Separate : BatchNormMode.Joint, p.GetValue(Holdout), p.GetValue(Width), p.GetValue(Seed),
+            p.GetValue(InstanceNorm), p.GetValue(TargetEntropy));
 
         public DomainData Load(ParseResult p, string name) => DomainData.Load(name, p.GetValue(Root), p.GetValue(Limit), p.GetValue(Holdout), p.GetValue(Seed));
     }
@@ -85,17 +88,6 @@ public static class DannCommands
         return cmd;
     }
 
-    /// <summary>Rebuilds a DANN model from its checkpoint.</summary>
-    public static (DannModel Model, DannOptions Options) LoadModel(string checkpoint)
-    {
-        var meta = Checkpoint.ReadMeta(checkpoint);
-        var options = meta["options"].Deserialize<DannOptions>() ?? throw new DataFormatException(checkpoint, "no DANN options recorded");
-        var model = new DannModel(options.Width);
-        Checkpoint.LoadModules(checkpoint, DannTrainer.Kind, new Dictionary<string, nn.Module> { ["model"] = model });
-        model.eval();
-        return (model, options);
-    }
-
     static Command Eval()
     {
         var checkpoint = GanCommands.CheckpointOption("runs/dann");
@@ -107,7 +99,7 @@ public static class DannCommands
         var cmd = new Command("eval", "Accuracy and per-class accuracy of a trained DANN/baseline model on a domain").With(checkpoint, domain, part, holdout, adabn, root, limit, seed);
         cmd.SetAction(p =>
         {
-            var (model, _) = LoadModel(p.GetValue(checkpoint)!);
+            var (model, _) = DannRun.LoadModel(p.GetValue(checkpoint)!);
             using var data = DomainData.Load(p.GetValue(domain)!, p.GetValue(root), p.GetValue(limit), p.GetValue(holdout), p.GetValue(seed));
             var set = p.GetValue(part) == "train" ? data.Train : data.Eval;
             if (p.GetValue(adabn)) BatchNormRecalibration.Apply(model, data.Train, DomainData.Transform);
@@ -187,7 +179,7 @@ public static class DannCommands
 
     static Command Predict() => DigitPredictions.Command("runs/dann", c =>
     {
-        var (model, _) = LoadModel(c);
+        var (model, _) = DannRun.LoadModel(c);
         return (model.forward, DomainData.Transform);
     });
 

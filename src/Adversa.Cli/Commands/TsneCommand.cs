@@ -37,7 +37,7 @@ public static class TsneCommand
             }
             else
             {
-                var (model, options) = DannCommands.LoadModel(path);
+                var (model, options) = DannRun.LoadModel(path);
                 (features, transform, sourceName, targetName, holdout, dataSeed) = (model.Features, DomainData.Transform, options.Source, options.Target, options.Holdout, options.Seed);
                 title = DannRun.ModeName(options.Mode);
             }

@@ -15,14 +15,24 @@ public static class AdversarialStep
         cat([zeros(source, dtype: ScalarType.Int64), ones(target, dtype: ScalarType.Int64)], 0);
 
     public static List<(string Name, double Value)> Adversarial(optim.Optimizer optimizer, Tensor classLogits, Tensor labels,
-                                                                Tensor domainLogits, Tensor domainLabels, double lambda)
+                                                                Tensor domainLogits, Tensor domainLabels, double lambda,
+                                                                (Tensor Logits, double Weight)? targetEntropy = null)
     {
         var classLoss = F.cross_entropy(classLogits, labels);
         var domainLoss = F.cross_entropy(domainLogits, domainLabels);
-        (classLoss + domainLoss).backward();
+        var loss = classLoss + domainLoss;
+        List<(string Name, double Value)> extra = [];
+        if (targetEntropy is var (logits, weight))
+        {
+            var entropy = Entropy(logits);
+            loss = loss + weight * entropy;
+            extra.Add(("target_entropy", entropy.item<float>()));
+        }
+        loss.backward();
         optimizer.step();
         return
         [
+            .. extra,
             ("class_loss", classLoss.item<float>()),
             ("domain_loss", domainLoss.item<float>()),
             ("domain_acc", Accuracy(domainLogits, domainLabels)),
@@ -39,6 +49,9 @@ public static class AdversarialStep
         optimizer.step();
         return [("class_loss", loss.item<float>()), ("train_acc", Accuracy(logits, labels))];
     }
+
+    /// <summary>Mean Shannon entropy (nats) of the softmax of each row.</summary>
+    public static Tensor Entropy(Tensor logits) => -(F.softmax(logits, 1) * F.log_softmax(logits, 1)).sum(1).mean();
 
     public static double Accuracy(Tensor logits, Tensor labels) =>
         logits.argmax(1).eq(labels).to_type(ScalarType.Float32).mean().item<float>();

@@ -1,4 +1,8 @@
+using System.Text.Json;
+using Adversa.Common;
 using Adversa.Training;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Adversa.Dann;
 
@@ -25,6 +29,17 @@ public static class DannRun
             adapted = Evaluation.Evaluate(trainer.Model, target.Eval);
         }
         return new DannResult(options, targetReport, sourceReport, result.Seconds, result.ImagesPerSecond, result.CheckpointPath, adapted);
+    }
+
+    /// <summary>Rebuilds a DANN model from its checkpoint.</summary>
+    public static (DannModel Model, DannOptions Options) LoadModel(string checkpoint)
+    {
+        var meta = Checkpoint.ReadMeta(checkpoint);
+        var options = meta["options"].Deserialize<DannOptions>() ?? throw new DataFormatException(checkpoint, "no DANN options recorded");
+        var model = DannModel.For(options);
+        Checkpoint.LoadModules(checkpoint, DannTrainer.Kind, new Dictionary<string, nn.Module> { ["model"] = model });
+        model.eval();
+        return (model, options);
     }
 
     public static string ModeName(DannMode mode) => mode switch

@@ -31,7 +31,9 @@ public sealed record DannOptions(
     BatchNormMode BatchNorm = BatchNormMode.Joint,
     double Holdout = 0.1,
     int Width = 32,
-    long Seed = 1);
+    long Seed = 1,
+    bool InstanceNorm = false,
+    double TargetEntropy = 0);
 
 /// <summary>
 /// Domain-adversarial training (Ganin et al. 2016) and its two baselines. Each step takes a labelled batch
@@ -63,7 +65,7 @@ public sealed class DannTrainer : ITrainer
         _source = source;
         _target = target;
         manual_seed(o.Seed);
-        Model = new DannModel(o.Width);
+        Model = DannModel.For(o);
         Optimizer = o.Optimizer.ToLowerInvariant() switch
         {
             "adam" => optim.Adam(Model.parameters(), o.LearningRate),
@@ -117,13 +119,15 @@ public sealed class DannTrainer : ITrainer
         using var target = NextTarget(epoch, step);
         long ns = batch.Size, nt = target.Size;
         var domainLabels = AdversarialStep.DomainLabels(ns, nt);
-        Tensor classLogits, domainLogits;
+        Tensor classLogits, domainLogits, targetLogits;
         if (_o.BatchNorm == BatchNormMode.Joint)
         {
             var latent = Model.Features(cat([batch.Images, target.Images], 0));
             // The class classifier sees the joint batch too (only the source part enters the loss), so its batch-norm
             // statistics are those of both domains, as everywhere else in the network, not the source's alone.
-            classLogits = Model.ClassLogits(latent).narrow(0, 0, ns);
+            var logits = Model.ClassLogits(latent);
+            classLogits = logits.narrow(0, 0, ns);
+            targetLogits = logits.narrow(0, ns, nt);
             domainLogits = Model.DomainLogits(latent, lambda);
         }
         else
@@ -134,8 +138,12 @@ public sealed class DannTrainer : ITrainer
             var targetLatent = Model.Features(target.Images);
             domainLogits = cat([Model.DomainLogits(sourceLatent, lambda), Model.DomainLogits(targetLatent, lambda)], 0);
             classLogits = Model.ClassLogits(sourceLatent);
+            targetLogits = _o.TargetEntropy > 0 ? Model.ClassLogits(targetLatent) : classLogits;
         }
-        return AdversarialStep.Adversarial(Optimizer, classLogits, batch.Labels!, domainLogits, domainLabels, lambda);
+        // Conditional entropy on the target (VADA, Shu et al. 2018): pushes decision boundaries away from dense
+        // target regions; ramped with the same schedule as the reversal so it does not lock in early guesses.
+        var entropy = _o.TargetEntropy > 0 ? (targetLogits, _o.TargetEntropy * GradientReversal.Schedule(progress)) : default((Tensor, double)?);
+        return AdversarialStep.Adversarial(Optimizer, classLogits, batch.Labels!, domainLogits, domainLabels, lambda, entropy);
     }
 
     public void EndEpoch(int epoch, string outDir, IProgressSink progress)

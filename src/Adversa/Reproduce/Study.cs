@@ -243,9 +243,7 @@ public sealed class Study(StudyOptions o, IProgressSink progress)
         foreach (var mode in new[] { "source-only", "dann" })
         {
             var run = runs.Single(r => r.Mode == mode && r.Source == a && r.Target == b);
-            var model = new DannModel();
-            Checkpoint.LoadModules(run.Checkpoint, DannTrainer.Kind, new Dictionary<string, nn.Module> { ["model"] = model });
-            model.eval();
+            var (model, _) = DannRun.LoadModel(run.Checkpoint);
             var t = TsneOf($"tsne-{mode}", run.Checkpoint, model.Features, DomainData.Transform, $"{mode} {a}→{b}", a, b);
             report.Image(t.Figure, $"{mode} {a}→{b}: latent features of {s.TsnePoints} evaluation images per domain; left by domain, right by class " +
                                    $"(KL {F(t.Kl)}, trustworthiness {F(t.Trust)})");

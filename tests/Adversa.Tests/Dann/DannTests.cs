@@ -80,6 +80,60 @@ public class DannTrainingTests
     }
 }
 
+public class DannExtensionTests
+{
+    [Fact]
+    public void InstanceNormStandardisesEachImageAndIgnoresItsGlobalColour()
+    {
+        using var g = new Generator(5);
+        var x = rand([4, 3, 8, 8], generator: g);
+        var y = DannModel.Standardise(x);
+        Assert.True(y.mean([2, 3]).abs().max().item<float>() < 1e-5);
+        Assert.True((y.std([2, 3]) - 1).abs().max().item<float>() < 1e-3);
+        // A per-image, per-channel gain and offset (another domain's colour cast and contrast) changes nothing.
+        var gain = rand([4, 3, 1, 1], generator: g) + 0.5;
+        var offset = rand([4, 3, 1, 1], generator: g) - 0.5;
+        Assert.True((DannModel.Standardise(x * gain + offset) - y).abs().max().item<float>() < 1e-3);
+    }
+
+    [Fact]
+    public void EntropyIsLogKForUniformAndZeroForCertainPredictions()
+    {
+        Assert.Equal(Math.Log(10), AdversarialStep.Entropy(zeros(5, 10)).item<float>(), 1e-5);
+        var certain = full([5, 10], -1e4f);
+        certain[TensorIndex.Colon, 3] = tensor(1e4f);
+        Assert.Equal(0, AdversarialStep.Entropy(certain).item<float>(), 1e-5);
+        // Two equally likely classes: ln 2.
+        var two = full([1, 10], -1e4f);
+        two[0, 1] = tensor(0f);
+        two[0, 7] = tensor(0f);
+        Assert.Equal(Math.Log(2), AdversarialStep.Entropy(two).item<float>(), 1e-5);
+    }
+
+    [Fact]
+    public void TargetEntropyLowersTheTargetPredictionsEntropyAndTheOptionsTravelWithTheCheckpoint()
+    {
+        using var source = DomainData.Load("synth-svhn", null, 640, 0.1, seed: 4);
+        using var target = DomainData.Load("synth-mnistm", null, 640, 0.1, seed: 4);
+        var entropy = new Dictionary<double, double>();
+        foreach (var weight in new[] { 0.0, 1.0 })
+        {
+            using var dir = new TempDir();
+            var options = new DannOptions("synth-svhn", "synth-mnistm", DannMode.Dann, Epochs: 2, Batch: 64, Seed: 4, InstanceNorm: true, TargetEntropy: weight);
+            var trainer = new DannTrainer(source, target, options);
+            var result = TrainingLoop.Run(trainer, new LoopOptions(2, dir.Path), NullProgress.Instance);
+            Assert.Equal(weight > 0, trainer.State.History.ContainsKey("target_entropy"));
+            var (model, loaded) = DannRun.LoadModel(result.CheckpointPath);
+            Assert.True(model.InstanceNorm);
+            Assert.Equal(weight, loaded.TargetEntropy);
+            using var batch = DomainData.Transform.Apply(target.Train.Images.narrow(0, 0, 256));
+            using (no_grad())
+                entropy[weight] = AdversarialStep.Entropy(model.forward(batch)).item<float>();
+        }
+        Assert.True(entropy[1.0] < entropy[0.0], $"target entropy with the loss {entropy[1.0]:F3}, without {entropy[0.0]:F3}");
+    }
+}
+
 public class BatchNormRecalibrationTests
 {
     [Fact]
