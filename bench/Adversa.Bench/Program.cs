@@ -14,6 +14,9 @@ switch (name)
     case "gan-loop":
         GanLoop(int.Parse(args.ElementAtOrDefault(1) ?? "64"), int.Parse(args.ElementAtOrDefault(2) ?? "40"), int.Parse(args.ElementAtOrDefault(3) ?? "10"));
         break;
+    case "gan-compare":
+        GanCompare(int.Parse(args.ElementAtOrDefault(1) ?? "64"), int.Parse(args.ElementAtOrDefault(2) ?? "8"), int.Parse(args.ElementAtOrDefault(3) ?? "8"));
+        break;
     case "dann-raw":
         DannRaw(int.Parse(args.ElementAtOrDefault(1) ?? "128"), int.Parse(args.ElementAtOrDefault(2) ?? "30"));
         break;
@@ -30,7 +33,7 @@ switch (name)
         TsneBench(int.Parse(args.ElementAtOrDefault(1) ?? "10000"), int.Parse(args.ElementAtOrDefault(2) ?? "64"));
         break;
     default:
-        Console.WriteLine("benchmarks: gan-raw [batch] [steps] | gan-loop [batch] [steps] [gc-every] | dann-raw [batch] [steps] | data [data-root] | tsne [points] [dims] | uda [size] [batch] [steps]");
+        Console.WriteLine("benchmarks: gan-raw [batch] [steps] | gan-loop [batch] [steps] [gc-every] | gan-compare [batch] [steps-per-block] [rounds] | dann-raw [batch] [steps] | data [data-root] | tsne [points] [dims] | uda [size] [batch] [steps]");
         break;
 }
 
@@ -229,4 +232,108 @@ static void UdaProfile(int top)
         Console.WriteLine($"conv {k}x{k} 512->512 on {hw}x{hw}, batch 256: forward {t.Elapsed.TotalSeconds / 3 * 1000:F0} ms, forward+backward {fb * 1000:F0} ms");
     }
     Console.WriteLine($"top {top}: forward {f / 4 * 1000:F0} ms, backward {b / 4 * 1000:F0} ms, optimizer {o / 4 * 1000:F0} ms (batch 256, bottom {string.Join('x', bottom.shape)})");
+}
+
+/// <summary>
+/// Raw DCGAN step vs the full training loop (TrainingLoop.Run with the DCGAN trainer: data loader, dispose scope,
+/// metrics, history, progress, memory hygiene), interleaved in one process so that machine drift hits both alike:
+/// each round runs a block of raw steps, then one loop epoch of the same number of steps. Step times of the loop
+/// are taken between consecutive progress updates, so the epoch-end work (sample grid, loss curve, checkpoint)
+/// is excluded; it is reported separately.
+/// </summary>
+static void GanCompare(int batch, int stepsPerBlock, int rounds)
+{
+    var raw = new RawDcgan(batch);
+    using var data = Adversa.Data.Synthetic.SynthFaces.Generate(batch * stepsPerBlock, 1);
+    var trainer = new DcganTrainer(data, new GanTrainOptions(new DcganOptions(), Epochs: rounds + 1, Batch: batch));
+    var clock = new StepClock();
+    var outDir = Path.Combine(Path.GetTempPath(), $"adversa-gan-compare-{Environment.ProcessId}");
+    raw.Steps(2); // warm-up, both sides
+    TrainingLoop.Run(trainer, new LoopOptions(1, outDir), clock);
+    var rawMs = new List<double>();
+    var loopMs = new List<double>();
+    var endMs = new List<double>();
+    for (int r = 0; r < rounds; r++)
+    {
+        var sw = Stopwatch.StartNew();
+        raw.Steps(stepsPerBlock);
+        rawMs.Add(sw.Elapsed.TotalMilliseconds / stepsPerBlock);
+        clock.Reset();
+        sw.Restart();
+        TrainingLoop.Run(trainer, new LoopOptions(r + 2, outDir), clock);
+        double total = sw.Elapsed.TotalMilliseconds;
+        loopMs.Add(clock.StepMs.Average());
+        endMs.Add(total - clock.StepMs.Sum());
+        Console.WriteLine($"round {r + 1}/{rounds}: raw {rawMs[^1]:F0} ms/step, loop {loopMs[^1]:F0} ms/step ({loopMs[^1] / rawMs[^1] - 1:+0.0%;-0.0%}), epoch-end work {endMs[^1]:F0} ms");
+    }
+    Directory.Delete(outDir, true);
+    double Median(List<double> v) { var s = v.Order().ToList(); return s.Count % 2 == 1 ? s[s.Count / 2] : (s[s.Count / 2 - 1] + s[s.Count / 2]) / 2; }
+    var ratios = rawMs.Zip(loopMs, (a, b) => b / a - 1).ToList();
+    Console.WriteLine($"DCGAN batch {batch}, {rounds} rounds x {stepsPerBlock} steps, {get_num_threads()} threads: raw median {Median(rawMs):F0} ms/step ({batch / Median(rawMs) * 1000:F1} images/s), " +
+                      $"training loop median {Median(loopMs):F0} ms/step ({batch / Median(loopMs) * 1000:F1} images/s); loop overhead median {Median(ratios):+0.0%;-0.0%} (rounds: {string.Join(' ', ratios.Select(x => x.ToString("+0.0%;-0.0%")))}); " +
+                      $"epoch-end work median {Median(endMs):F0} ms per epoch; peak RSS {Runtime.PeakResidentBytes() / 1e6:F0} MB");
+}
+
+/// <summary>The DCGAN step with raw TorchSharp calls on a fixed batch: no loader, no metrics, GC every 10 steps as the loop does.</summary>
+sealed class RawDcgan
+{
+    readonly DcganGenerator _g;
+    readonly DcganDiscriminator _d;
+    readonly TorchSharp.Modules.Adam _optG, _optD;
+    readonly Tensor _real, _ones, _zeros;
+    readonly int _latent;
+    long _step;
+
+    public RawDcgan(int batch)
+    {
+        manual_seed(1);
+        var o = new DcganOptions();
+        _latent = o.LatentSize;
+        _g = new DcganGenerator(o);
+        _d = new DcganDiscriminator(o);
+        _optG = optim.Adam(_g.parameters(), 2e-4, 0.5, 0.999);
+        _optD = optim.Adam(_d.parameters(), 2e-4, 0.5, 0.999);
+        _real = rand(batch, 3, 64, 64) * 2 - 1;
+        _ones = ones(batch);
+        _zeros = zeros(batch);
+    }
+
+    public void Steps(int n)
+    {
+        for (int s = 0; s < n; s++)
+        {
+            using (var scope = NewDisposeScope())
+            {
+                _optD.zero_grad();
+                var lossReal = F.binary_cross_entropy_with_logits(_d.forward(_real), _ones);
+                var fake = _g.forward(randn(_real.shape[0], _latent));
+                var lossD = lossReal + F.binary_cross_entropy_with_logits(_d.forward(fake.detach()), _zeros);
+                lossD.backward();
+                _optD.step();
+                _optG.zero_grad();
+                var lossG = F.binary_cross_entropy_with_logits(_d.forward(fake), _ones);
+                lossG.backward();
+                _optG.step();
+            }
+            if (++_step % 10 == 0) { GC.Collect(); GC.WaitForPendingFinalizers(); GC.Collect(); }
+        }
+    }
+}
+
+/// <summary>A progress sink that records the time between consecutive step updates of the training loop.</summary>
+sealed class StepClock : IProgressSink
+{
+    readonly Stopwatch _sw = new();
+    double _last;
+    public List<double> StepMs { get; } = [];
+    public void Reset() => StepMs.Clear();
+    public void Start(string title, long total, string unit = "step") { _sw.Restart(); _last = 0; }
+    public void Update(long done, IReadOnlyList<(string Name, double Value)>? metrics = null)
+    {
+        double now = _sw.Elapsed.TotalMilliseconds;
+        if (metrics is not null) StepMs.Add(now - _last); // the loop's first Update (position only, no metrics) starts the clock
+        _last = now;
+    }
+    public void Finish() { }
+    public void Log(string message) { }
 }
