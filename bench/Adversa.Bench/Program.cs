@@ -17,6 +17,9 @@ switch (name)
     case "gan-compare":
         GanCompare(int.Parse(args.ElementAtOrDefault(1) ?? "64"), int.Parse(args.ElementAtOrDefault(2) ?? "8"), int.Parse(args.ElementAtOrDefault(3) ?? "8"));
         break;
+    case "dann-variants":
+        DannVariants(int.Parse(args.ElementAtOrDefault(1) ?? "128"), int.Parse(args.ElementAtOrDefault(2) ?? "10"));
+        break;
     case "dann-raw":
         DannRaw(int.Parse(args.ElementAtOrDefault(1) ?? "128"), int.Parse(args.ElementAtOrDefault(2) ?? "30"));
         break;
@@ -272,6 +275,46 @@ static void GanCompare(int batch, int stepsPerBlock, int rounds)
     Console.WriteLine($"DCGAN batch {batch}, {rounds} rounds x {stepsPerBlock} steps, {get_num_threads()} threads: raw median {Median(rawMs):F0} ms/step ({batch / Median(rawMs) * 1000:F1} images/s), " +
                       $"training loop median {Median(loopMs):F0} ms/step ({batch / Median(loopMs) * 1000:F1} images/s); loop overhead median {Median(ratios):+0.0%;-0.0%} (rounds: {string.Join(' ', ratios.Select(x => x.ToString("+0.0%;-0.0%")))}); " +
                       $"epoch-end work median {Median(endMs):F0} ms per epoch; peak RSS {Runtime.PeakResidentBytes() / 1e6:F0} MB");
+}
+
+/// <summary>Forward+backward time of feature-extractor variants on a joint 2B batch: where the DANN step's time goes.</summary>
+static void DannVariants(int batch, int steps)
+{
+    static TorchSharp.Modules.Sequential Net(int w, bool poolFirst, bool inplace)
+    {
+        (string, nn.Module<Tensor, Tensor>)[] block1 = poolFirst
+            ? [("conv1", nn.Conv2d(3, w, 5, 1, 2)), ("pool1", nn.MaxPool2d(2)), ("bn1", nn.BatchNorm2d(w)), ("act1", nn.LeakyReLU(0.2, inplace))]
+            : [("conv1", nn.Conv2d(3, w, 5, 1, 2)), ("bn1", nn.BatchNorm2d(w)), ("act1", nn.LeakyReLU(0.2, inplace)), ("pool1", nn.MaxPool2d(2))];
+        return nn.Sequential([.. block1,
+            ("conv2", nn.Conv2d(w, 2 * w, 5, 2, 2)), ("bn2", nn.BatchNorm2d(2 * w)), ("act2", nn.LeakyReLU(0.2, inplace)),
+            ("conv3", nn.Conv2d(2 * w, 50, 3, 2, 1)), ("bn3", nn.BatchNorm2d(50)), ("act3", nn.LeakyReLU(0.2, inplace)), ("flatten", nn.Flatten()),
+            ("fc", nn.Linear(800, 100)), ("bnf", nn.BatchNorm1d(100)), ("relu", nn.ReLU()), ("out", nn.Linear(100, 10))]);
+    }
+    var x = rand(2 * batch, 3, 32, 32) * 2 - 1;
+    var y = randint(0, 10, [2 * batch]);
+    foreach (var (label, net) in new (string, TorchSharp.Modules.Sequential)[]
+             {
+                 ("width 32 (current)", Net(32, false, false)),
+                 ("width 32, pool first", Net(32, true, false)),
+                 ("width 32, pool first, in-place act", Net(32, true, true)),
+                 ("width 16", Net(16, false, false)),
+                 ("width 16, pool first", Net(16, true, false)),
+             })
+    {
+        var opt = optim.Adam(net.parameters(), 1e-3);
+        var input = x;
+        var sw = new Stopwatch();
+        for (int s = 0; s < steps + 2; s++)
+        {
+            if (s == 2) sw.Start();
+            using var scope = NewDisposeScope();
+            opt.zero_grad();
+            F.cross_entropy(net.forward(input), y).backward();
+            opt.step();
+        }
+        double per = sw.Elapsed.TotalSeconds / steps;
+        Console.WriteLine($"{label,-36} {per * 1000,6:F0} ms per {2 * batch}-image step, {2 * batch / per,6:F0} images/s");
+    }
 }
 
 /// <summary>The DCGAN step with raw TorchSharp calls on a fixed batch: no loader, no metrics, GC every 10 steps as the loop does.</summary>

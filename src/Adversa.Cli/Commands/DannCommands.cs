@@ -23,6 +23,13 @@ public static class DannCommands
         return dann;
     }
 
+    /// <summary>--target-entropy, shared with <c>uda train</c>.</summary>
+    public static Option<double> TargetEntropyOption() => new("--target-entropy")
+    {
+        Description = "Weight of the conditional-entropy loss on target predictions (VADA; 0 = off, the study), ramped in with the reversal schedule",
+        DefaultValueFactory = _ => 0.0,
+    };
+
     /// <summary>The training options shared by train and table, declared once.</summary>
     sealed class TrainingOptions
     {
@@ -36,19 +43,20 @@ public static class DannCommands
         public readonly Option<double> Holdout = new("--holdout") { Description = "Fraction of a real dataset's training files held out for evaluation when it has no test files", DefaultValueFactory = _ => 0.1 };
         public readonly Option<int> Width = new("--width") { Description = "Channels of the first convolution (the second has twice as many): accuracy against speed", DefaultValueFactory = _ => 32 };
         public readonly Option<bool> InstanceNorm = new("--instance-norm") { Description = "Standardise each input image per channel (zero mean, unit variance) before the network, as VADA does: removes each domain's global colour and contrast" };
-        public readonly Option<double> TargetEntropy = new("--target-entropy") { Description = "Weight of the conditional-entropy loss on target predictions (VADA; 0 = off, the study), ramped in with the reversal schedule", DefaultValueFactory = _ => 0.0 };
+        public readonly Option<double> TargetEntropy = TargetEntropyOption();
+        public readonly Option<bool> IntensityFlip = new("--intensity-flip") { Description = "Augment labelled images by inverting each colour channel with probability 1/2 (French et al. 2018): digits in both polarities, as in MNIST-M and SVHN" };
         public readonly Option<string?> Root = CommonOptions.DataRoot();
         public readonly Option<int?> Limit = CommonOptions.Limit();
         public readonly Option<long> Seed = CommonOptions.Seed();
         public readonly Option<int?> Threads = CommonOptions.Threads();
         public readonly Option<string> Device = CommonOptions.Device();
 
-        public Option[] All => [Epochs, Batch, Optimizer, Lr, Anneal, LambdaMax, BatchNorm, Holdout, Width, InstanceNorm, TargetEntropy, Root, Limit, Seed, Threads, Device];
+        public Option[] All => [Epochs, Batch, Optimizer, Lr, Anneal, LambdaMax, BatchNorm, Holdout, Width, InstanceNorm, TargetEntropy, IntensityFlip, Root, Limit, Seed, Threads, Device];
 
         public DannOptions Read(ParseResult p, string source, string target, DannMode mode) => new(
             source, target, mode, p.GetValue(Epochs), p.GetValue(Batch), p.GetValue(Optimizer)!, p.GetValue(Lr), p.GetValue(Anneal),
             p.GetValue(LambdaMax), p.GetValue(BatchNorm) == "separate" ? BatchNormMode.Separate : BatchNormMode.Joint, p.GetValue(Holdout), p.GetValue(Width), p.GetValue(Seed),
-            p.GetValue(InstanceNorm), p.GetValue(TargetEntropy));
+            p.GetValue(InstanceNorm), p.GetValue(TargetEntropy), p.GetValue(IntensityFlip));
 
         public DomainData Load(ParseResult p, string name) => DomainData.Load(name, p.GetValue(Root), p.GetValue(Limit), p.GetValue(Holdout), p.GetValue(Seed));
     }

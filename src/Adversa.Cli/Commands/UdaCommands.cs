@@ -37,20 +37,21 @@ public static class UdaCommands
         var lr = new Option<double>("--lr") { Description = "Adam learning rate of the backbone once it is unfrozen (the study: 2e-4)", DefaultValueFactory = _ => 2e-4 };
         var decayAfter = new Option<int>("--decay-after") { Description = "Fine-tuning epochs after which both rates are multiplied by 0.1 (the study: 3)", DefaultValueFactory = _ => 3 };
         var lambdaMax = new Option<double>("--lambda-max") { Description = "Scale of the reversal schedule lambda_p = max * (2/(1+exp(-10p)) - 1)", DefaultValueFactory = _ => 0.3 };
+        var entropy = DannCommands.TargetEntropyOption();
         var holdout = new Option<double>("--holdout") { Description = "Fraction of a real dataset's training files held out for evaluation when it has no test files", DefaultValueFactory = _ => 0.1 };
         var (root, limit, seed, threads, device) = (CommonOptions.DataRoot(), CommonOptions.Limit(), CommonOptions.Seed(), CommonOptions.Threads(), CommonOptions.Device());
         var output = CommonOptions.Out("runs/uda", "Run folder: checkpoint.zip, loss.png, result.json");
         var resume = new Option<bool>("--resume") { Description = "Continue from <out>/checkpoint.zip exactly where it stopped" };
         var logdir = new Option<string?>("--logdir") { Description = "Also write TensorBoard scalars to this folder" };
         var cmd = new Command("train", "Train the improved UDA model and report target accuracy of the last epoch")
-            .With(source, target, mode, backbone, weights, arch, size, gray, epochs, frozen, stages, batch, headLr, lr, decayAfter, lambdaMax, holdout, root, limit, seed, threads, device, output, resume, logdir);
+            .With(source, target, mode, backbone, weights, arch, size, gray, epochs, frozen, stages, batch, headLr, lr, decayAfter, lambdaMax, entropy, holdout, root, limit, seed, threads, device, output, resume, logdir);
         cmd.SetAction(p =>
         {
             CommonOptions.Configure(p, threads, seed, device);
             int total = p.GetValue(epochs), frozenEpochs = Math.Min(p.GetValue(frozen), total);
             var options = new UdaOptions(p.GetValue(source)!, p.GetValue(target)!, DannRun.ParseMode(p.GetValue(mode)!), p.GetValue(weights), p.GetValue(arch)!, p.GetValue(size),
                 frozenEpochs, total - frozenEpochs, p.GetValue(batch), p.GetValue(headLr), p.GetValue(lr), p.GetValue(decayAfter), 0.1,
-                p.GetValue(lambdaMax), p.GetValue(holdout), p.GetValue(seed), p.GetValue(gray), p.GetValue(stages)).Validate();
+                p.GetValue(lambdaMax), p.GetValue(holdout), p.GetValue(seed), p.GetValue(gray), p.GetValue(stages), p.GetValue(entropy)).Validate();
             using var src = DomainData.Load(options.Source, p.GetValue(root), p.GetValue(limit), options.Holdout, options.Seed);
             using var tgt = DomainData.Load(options.Target, p.GetValue(root), p.GetValue(limit), options.Holdout, options.Seed);
             var o = p.InvocationConfiguration.Output;

@@ -50,6 +50,14 @@ public static class AdversarialStep
         return [("class_loss", loss.item<float>()), ("train_acc", Accuracy(logits, labels))];
     }
 
+    /// <summary>
+    /// The target conditional-entropy term of VADA (Shu et al. 2018) for <see cref="Adversarial"/>, or null when
+    /// off: pushes decision boundaries away from dense target regions; ramped in with the reversal schedule so it
+    /// does not lock in the first, poor guesses.
+    /// </summary>
+    public static (Tensor Logits, double Weight)? EntropyTerm(Tensor targetLogits, double weight, double progress) =>
+        weight > 0 ? (targetLogits, weight * GradientReversal.Schedule(progress)) : null;
+
     /// <summary>Mean Shannon entropy (nats) of the softmax of each row.</summary>
     public static Tensor Entropy(Tensor logits) => -(F.softmax(logits, 1) * F.log_softmax(logits, 1)).sum(1).mean();
 

@@ -33,7 +33,8 @@ public sealed record DannOptions(
     int Width = 32,
     long Seed = 1,
     bool InstanceNorm = false,
-    double TargetEntropy = 0);
+    double TargetEntropy = 0,
+    bool IntensityFlip = false);
 
 /// <summary>
 /// Domain-adversarial training (Ganin et al. 2016) and its two baselines. Each step takes a labelled batch
@@ -113,7 +114,8 @@ public sealed class DannTrainer : ITrainer
             foreach (var g in Optimizer.ParamGroups) g.LearningRate = GradientReversal.AnnealedLearningRate(_o.LearningRate, progress);
         Model.train();
         Optimizer.zero_grad();
-        if (_o.Mode != DannMode.Dann) return AdversarialStep.Supervised(Optimizer, Model.forward(batch.Images), batch.Labels!);
+        var labelled = _o.IntensityFlip ? IntensityFlip(batch.Images) : batch.Images;
+        if (_o.Mode != DannMode.Dann) return AdversarialStep.Supervised(Optimizer, Model.forward(labelled), batch.Labels!);
 
         double lambda = _o.LambdaMax * GradientReversal.Schedule(progress);
         using var target = NextTarget(epoch, step);
@@ -122,7 +124,7 @@ public sealed class DannTrainer : ITrainer
         Tensor classLogits, domainLogits, targetLogits;
         if (_o.BatchNorm == BatchNormMode.Joint)
         {
-            var latent = Model.Features(cat([batch.Images, target.Images], 0));
+            var latent = Model.Features(cat([labelled, target.Images], 0));
             // The class classifier sees the joint batch too (only the source part enters the loss), so its batch-norm
             // statistics are those of both domains, as everywhere else in the network, not the source's alone.
             var logits = Model.ClassLogits(latent);
@@ -134,16 +136,26 @@ public sealed class DannTrainer : ITrainer
         {
             // Each domain through the whole network on its own, as the reference implementation does: every
             // batch-norm layer (features and domain head) sees one domain per batch.
-            var sourceLatent = Model.Features(batch.Images);
+            var sourceLatent = Model.Features(labelled);
             var targetLatent = Model.Features(target.Images);
             domainLogits = cat([Model.DomainLogits(sourceLatent, lambda), Model.DomainLogits(targetLatent, lambda)], 0);
             classLogits = Model.ClassLogits(sourceLatent);
             targetLogits = _o.TargetEntropy > 0 ? Model.ClassLogits(targetLatent) : classLogits;
         }
-        // Conditional entropy on the target (VADA, Shu et al. 2018): pushes decision boundaries away from dense
-        // target regions; ramped with the same schedule as the reversal so it does not lock in early guesses.
-        var entropy = _o.TargetEntropy > 0 ? (targetLogits, _o.TargetEntropy * GradientReversal.Schedule(progress)) : default((Tensor, double)?);
-        return AdversarialStep.Adversarial(Optimizer, classLogits, batch.Labels!, domainLogits, domainLabels, lambda, entropy);
+        return AdversarialStep.Adversarial(Optimizer, classLogits, batch.Labels!, domainLogits, domainLabels, lambda,
+                                           AdversarialStep.EntropyTerm(targetLogits, _o.TargetEntropy, progress));
+    }
+
+    /// <summary>
+    /// Augmentation of the labelled images: each colour channel of each image is inverted (x -> -x on the [-1, 1]
+    /// scale) with probability 1/2, the intensity flips of French et al. (2018). Digits then come in both polarities
+    /// and in colour-inverted variants, as MNIST-M's and SVHN's do. Draws from the global generator, so a resumed run
+    /// draws the same flips.
+    /// </summary>
+    public static Tensor IntensityFlip(Tensor images)
+    {
+        var sign = randint(0, 2, [images.shape[0], images.shape[1], 1, 1]).to_type(images.dtype) * 2 - 1;
+        return images * sign;
     }
 
     public void EndEpoch(int epoch, string outDir, IProgressSink progress)

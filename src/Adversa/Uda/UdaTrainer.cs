@@ -17,6 +17,7 @@ namespace Adversa.Uda;
 /// <param name="FineTuneLr">Adam learning rate of the backbone in the fine-tuning phase.</param>
 /// <param name="TopStages">Backbone stages (from layer4 down) that fine-tuning trains; the stages below stay frozen and are cached.</param>
 /// <param name="Grayscale">Feed both domains as grey images (colour is MNIST-M's most obvious domain cue).</param>
+/// <param name="TargetEntropy">Weight of the target conditional-entropy loss (VADA), as in DANN; 0 = off.</param>
 /// <param name="DecayAfter">Fine-tuning epochs after which the rate is multiplied by <paramref name="DecayFactor"/>.</param>
 public sealed record UdaOptions(
     string Source,
@@ -36,7 +37,8 @@ public sealed record UdaOptions(
     double Holdout = 0.1,
     long Seed = 1,
     bool Grayscale = false,
-    int TopStages = 1)
+    int TopStages = 1,
+    double TargetEntropy = 0)
 {
     [JsonIgnore] public int Epochs => FrozenEpochs + FineTuneEpochs;
     [JsonIgnore] public UdaBackbone Backbone => new(BackboneWeights, Arch);
@@ -170,9 +172,10 @@ public sealed class UdaTrainer : ITrainer, IDisposable
         var latent = latentOf(cat([batch.Images, target], 0));
         // The class classifier sees the joint batch too (only the source part enters the loss): its batch-norm
         // statistics are then those of both domains, as at evaluation on the target, instead of the source's alone.
-        var classLogits = Model.ClassLogits(latent).narrow(0, 0, ns);
+        var logits = Model.ClassLogits(latent);
         var domainLogits = Model.DomainLogits(latent, lambda);
-        return [.. AdversarialStep.Adversarial(Optimizer, classLogits, batch.Labels!, domainLogits, domainLabels, lambda), ("backbone_lr", lr)];
+        return [.. AdversarialStep.Adversarial(Optimizer, logits.narrow(0, 0, ns), batch.Labels!, domainLogits, domainLabels, lambda,
+                                               AdversarialStep.EntropyTerm(logits.narrow(0, ns, nt), _o.TargetEntropy, progress)), ("backbone_lr", lr)];
     }
 
     /// <summary>Frozen phase: the top stages run without gradients, only the head learns.</summary>

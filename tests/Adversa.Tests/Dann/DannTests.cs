@@ -97,6 +97,21 @@ public class DannExtensionTests
     }
 
     [Fact]
+    public void IntensityFlipInvertsWholeChannelsAtRandom()
+    {
+        manual_seed(3);
+        var x = rand([64, 3, 4, 4]) * 2 - 1;
+        var y = DannTrainer.IntensityFlip(x);
+        // Per image and channel, the ratio y/x is one constant, +1 or -1.
+        var ratio = (y / x).flatten(2);
+        Assert.True((ratio - ratio.narrow(2, 0, 1)).abs().max().item<float>() < 1e-6);
+        var signs = ratio.select(2, 0);
+        Assert.True((signs.abs() - 1).abs().max().item<float>() < 1e-6);
+        double flipped = signs.lt(0).to_type(ScalarType.Float32).mean().item<float>();
+        Assert.InRange(flipped, 0.35, 0.65); // 192 fair coins
+    }
+
+    [Fact]
     public void EntropyIsLogKForUniformAndZeroForCertainPredictions()
     {
         Assert.Equal(Math.Log(10), AdversarialStep.Entropy(zeros(5, 10)).item<float>(), 1e-5);
