@@ -34,7 +34,7 @@ public sealed record DannOptions(
     long Seed = 1,
     bool InstanceNorm = false,
     double TargetEntropy = 0,
-    bool IntensityFlip = true);
+    bool IntensityFlip = false);
 
 /// <summary>
 /// Domain-adversarial training (Ganin et al. 2016) and its two baselines. Each step takes a labelled batch

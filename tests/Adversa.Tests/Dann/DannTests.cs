@@ -58,7 +58,7 @@ public class DannTrainingTests
         {
             using var dir = new TempDir();
             var trainer = new DannTrainer(source, target, new DannOptions("synth-svhn", "synth-mnistm", DannMode.Dann, Epochs: 3, Batch: 64,
-                                                                           LambdaMax: lambdaMax, Seed: 3, IntensityFlip: false));
+                                                                           LambdaMax: lambdaMax, Seed: 3));
             TrainingLoop.Run(trainer, new LoopOptions(3, dir.Path), NullProgress.Instance);
             double domainAcc = trainer.State.History["domain_acc"].TakeLast(15).Average();
             double domainLoss = trainer.State.History["domain_loss"].TakeLast(15).Average();
