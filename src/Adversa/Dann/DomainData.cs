@@ -23,7 +23,7 @@ public sealed record DomainData(string Name, ImageSet Train, ImageSet Eval, stri
             return new DomainData(name, train, test, $"{name} test split ({test.Count} images)");
         }
         var all = DatasetCatalog.Load(new DatasetRequest(name, "train", limit, dataRoot, seed));
-        var (rest, held) = all.SplitOff(holdout, seed: 2024);
+        var (rest, held) = all.SplitOffInPlace(holdout, seed: 2024);
         all.Dispose();
         return new DomainData(name, rest, held, $"{name} held-out {holdout:P0} of train ({held.Count} images, seed 2024, never trained on)");
     }

@@ -68,17 +68,63 @@ public sealed class ImageSet : IDisposable
     /// </summary>
     public (ImageSet Remaining, ImageSet HeldOut) SplitOff(double fraction, long seed)
     {
+        var (held, rest) = SplitRows(fraction, seed);
+        using var heldIdx = tensor(held);
+        using var restIdx = tensor(rest);
+        return (Select(restIdx), Select(heldIdx));
+    }
+
+    /// <summary>
+    /// <see cref="SplitOff"/> without a second copy of the images: the held-out rows are copied out, then the
+    /// remaining rows are moved down inside this set's own buffer, which the returned remaining part keeps as a
+    /// view. Peak memory is the set plus its held-out part instead of twice the set (MNIST-M: 135 MB less).
+    /// This set is consumed: dispose it and use only the returned parts.
+    /// </summary>
+    public (ImageSet Remaining, ImageSet HeldOut) SplitOffInPlace(double fraction, long seed)
+    {
+        var (held, rest) = SplitRows(fraction, seed);
+        ImageSet heldOut;
+        using (var heldIdx = tensor(held)) heldOut = Select(heldIdx);
+        using var restIdx = tensor(rest);
+        var labels = Labels?.index_select(0, restIdx);
+        var attributes = Attributes?.index_select(0, restIdx);
+        using (no_grad())
+        {
+            // Runs of consecutive kept rows move down as blocks (dst <= src always, so nothing unread is overwritten);
+            // a block overlapping its destination goes through a copy, as copy_ refuses overlapping memory.
+            long dst = 0;
+            for (int r = 0; r < rest.Length;)
+            {
+                int end = r + 1;
+                while (end < rest.Length && rest[end] == rest[end - 1] + 1) end++;
+                long src = rest[r], length = end - r;
+                if (src != dst)
+                {
+                    using var scope = NewDisposeScope();
+                    var block = Images.narrow(0, src, length);
+                    Images.narrow(0, dst, length).copy_(src - dst < length ? block.clone() : block);
+                }
+                dst += length;
+                r = end;
+            }
+        }
+        var remaining = new ImageSet(Name, Images.narrow(0, 0, rest.Length), labels, NumClasses, attributes, AttributeNames);
+        return (remaining, heldOut);
+    }
+
+    /// <summary>Held-out and remaining row indices, both ascending.</summary>
+    (long[] Held, long[] Kept) SplitRows(double fraction, long seed)
+    {
         if (fraction <= 0 || fraction >= 1) throw new AdversaException($"held-out fraction must be in (0,1), got {fraction}");
         if (Count < 2) throw new AdversaException($"{Name}: {Count} image(s) cannot be split into a training and a held-out part");
         var u = Enumerable.Range(0, Count).Select(i => HashToUnit(seed, i)).ToArray();
         var held = Enumerable.Range(0, Count).Where(i => u[i] < fraction).Select(i => (long)i).ToList();
         if (held.Count == 0) held.Add(Array.IndexOf(u, u.Min()));
         if (held.Count == Count) held.Remove(Array.IndexOf(u, u.Max()));
+        held.Sort();
         var heldSet = held.ToHashSet();
         var rest = Enumerable.Range(0, Count).Select(i => (long)i).Where(i => !heldSet.Contains(i)).ToArray();
-        using var heldIdx = tensor(held.ToArray());
-        using var restIdx = tensor(rest);
-        return (Select(restIdx), Select(heldIdx));
+        return (held.ToArray(), rest);
     }
 
     /// <summary>SplitMix64 of (seed, index) mapped to [0, 1): a fixed pseudo-random number per row.</summary>

@@ -74,6 +74,25 @@ public class LoaderTests
     }
 
     [Fact]
+    public void SplitOffInPlaceGivesTheSameRowsAsSplitOff()
+    {
+        // Small held-out fractions leave long runs of kept rows (blocks that overlap their destination), large ones
+        // short runs: both paths of the in-place compaction.
+        foreach (var fraction in new[] { 0.05, 0.5 })
+        {
+            using var set = SynthDigits.Generate(DigitStyle.Svhn, 400, seed: 3);
+            var (rest, held) = set.SplitOff(fraction, seed: 2024);
+            using var consumed = SynthDigits.Generate(DigitStyle.Svhn, 400, seed: 3);
+            var (rest2, held2) = consumed.SplitOffInPlace(fraction, seed: 2024);
+            consumed.Dispose();
+            Assert.True(Same(rest.Images, rest2.Images), $"remaining images differ at fraction {fraction}");
+            Assert.True(Same(rest.Labels!, rest2.Labels!));
+            Assert.True(Same(held.Images, held2.Images));
+            Assert.True(Same(held.Labels!, held2.Labels!));
+        }
+    }
+
+    [Fact]
     public void SplitOffOfAPrefixHoldsOutTheSameRows()
     {
         // What keeps MNIST -> MNIST-M honest: MNIST-M image i is MNIST digit i, and the two sets differ in size;
