@@ -8,6 +8,9 @@ namespace Adversa.Dann;
 /// on the labelled rows plus domain cross-entropy (through the reversal layer) on all rows, one backward, one
 /// optimizer step; returns the metrics the loop logs.
 /// </summary>
+/// <summary>An extra loss on the unlabelled target rows, its weight at this step, and what to log about it.</summary>
+public sealed record TargetTerm(Tensor Loss, double Weight, (string Name, double Value)[] Metrics);
+
 public static class AdversarialStep
 {
     /// <summary>Domain labels for a batch of <paramref name="source"/> source rows followed by <paramref name="target"/> target rows.</summary>
@@ -16,17 +19,17 @@ public static class AdversarialStep
 
     public static List<(string Name, double Value)> Adversarial(optim.Optimizer optimizer, Tensor classLogits, Tensor labels,
                                                                 Tensor domainLogits, Tensor domainLabels, double lambda,
-                                                                (Tensor Logits, double Weight)? targetEntropy = null)
+                                                                params TargetTerm?[] targetTerms)
     {
         var classLoss = F.cross_entropy(classLogits, labels);
         var domainLoss = F.cross_entropy(domainLogits, domainLabels);
         var loss = classLoss + domainLoss;
         List<(string Name, double Value)> extra = [];
-        if (targetEntropy is var (logits, weight))
+        foreach (var term in targetTerms)
         {
-            var entropy = Entropy(logits);
-            loss = loss + weight * entropy;
-            extra.Add(("target_entropy", entropy.item<float>()));
+            if (term is null) continue;
+            loss = loss + term.Weight * term.Loss;
+            extra.AddRange(term.Metrics);
         }
         loss.backward();
         optimizer.step();
@@ -55,8 +58,28 @@ public static class AdversarialStep
     /// off: pushes decision boundaries away from dense target regions; ramped in with the reversal schedule so it
     /// does not lock in the first, poor guesses.
     /// </summary>
-    public static (Tensor Logits, double Weight)? EntropyTerm(Tensor targetLogits, double weight, double progress) =>
-        weight > 0 ? (targetLogits, weight * GradientReversal.Schedule(progress)) : null;
+    public static TargetTerm? EntropyTerm(Tensor targetLogits, double weight, double progress)
+    {
+        if (weight <= 0) return null;
+        var entropy = Entropy(targetLogits);
+        return new TargetTerm(entropy, weight * GradientReversal.Schedule(progress), [("target_entropy", entropy.item<float>())]);
+    }
+
+    /// <summary>
+    /// Self-training on the unlabelled target (pseudo-labels, Lee 2013, with FixMatch's confidence threshold): the
+    /// cross-entropy of each target row against its own arg-max class, counted only where the (detached) softmax
+    /// confidence reaches <paramref name="threshold"/>, averaged over all target rows; ramped in with the reversal
+    /// schedule. Null when the threshold is 0 (off).
+    /// </summary>
+    public static TargetTerm? PseudoLabelTerm(Tensor targetLogits, double threshold, double weight, double progress)
+    {
+        if (threshold <= 0 || weight <= 0) return null;
+        var (confidence, guess) = F.softmax(targetLogits.detach(), 1).max(1);
+        var kept = confidence.ge(threshold).to_type(targetLogits.dtype);
+        var loss = (F.cross_entropy(targetLogits, guess, reduction: nn.Reduction.None) * kept).mean();
+        return new TargetTerm(loss, weight * GradientReversal.Schedule(progress),
+                              [("pseudo_loss", loss.item<float>()), ("pseudo_kept", kept.mean().item<float>())]);
+    }
 
     /// <summary>Mean Shannon entropy (nats) of the softmax of each row.</summary>
     public static Tensor Entropy(Tensor logits) => -(F.softmax(logits, 1) * F.log_softmax(logits, 1)).sum(1).mean();

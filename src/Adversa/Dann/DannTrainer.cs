@@ -34,7 +34,9 @@ public sealed record DannOptions(
     long Seed = 1,
     bool InstanceNorm = false,
     double TargetEntropy = 0,
-    bool IntensityFlip = false);
+    bool IntensityFlip = false,
+    double PseudoLabel = 0,
+    double PseudoLabelWeight = 1);
 
 /// <summary>
 /// Domain-adversarial training (Ganin et al. 2016) and its two baselines. Each step takes a labelled batch
@@ -140,10 +142,11 @@ public sealed class DannTrainer : ITrainer
             var targetLatent = Model.Features(target.Images);
             domainLogits = cat([Model.DomainLogits(sourceLatent, lambda), Model.DomainLogits(targetLatent, lambda)], 0);
             classLogits = Model.ClassLogits(sourceLatent);
-            targetLogits = _o.TargetEntropy > 0 ? Model.ClassLogits(targetLatent) : classLogits;
+            targetLogits = _o.TargetEntropy > 0 || _o.PseudoLabel > 0 ? Model.ClassLogits(targetLatent) : classLogits;
         }
         return AdversarialStep.Adversarial(Optimizer, classLogits, batch.Labels!, domainLogits, domainLabels, lambda,
-                                           AdversarialStep.EntropyTerm(targetLogits, _o.TargetEntropy, progress));
+                                           AdversarialStep.EntropyTerm(targetLogits, _o.TargetEntropy, progress),
+                                           AdversarialStep.PseudoLabelTerm(targetLogits, _o.PseudoLabel, _o.PseudoLabelWeight, progress));
     }
 
     /// <summary>

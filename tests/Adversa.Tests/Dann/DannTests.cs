@@ -151,6 +151,21 @@ public class DannExtensionTests
     }
 
     [Fact]
+    public void PseudoLabelTermCountsOnlyConfidentRowsAgainstTheirOwnArgMax()
+    {
+        // Row 0: softmax(ln 9, 0) = (0.9, 0.1), kept at threshold 0.85 with loss -ln 0.9; row 1: (0.6, 0.4) dropped;
+        // row 2: (0.05, 0.95) -> class 1, loss -ln 0.95. Mean over all 3 rows.
+        var logits = tensor(new float[] { MathF.Log(9), 0, MathF.Log(0.6f), MathF.Log(0.4f), MathF.Log(0.05f), MathF.Log(0.95f) }, [3, 2]).requires_grad_();
+        var term = AdversarialStep.PseudoLabelTerm(logits, threshold: 0.85, weight: 2, progress: 1)!;
+        Assert.Equal((-Math.Log(0.9) - Math.Log(0.95)) / 3, term.Loss.item<float>(), 1e-5);
+        Assert.Equal(2 * GradientReversal.Schedule(1), term.Weight, 1e-12);
+        Assert.Equal(2.0 / 3, term.Metrics.Single(m => m.Name == "pseudo_kept").Value, 1e-6);
+        term.Loss.backward();
+        Assert.Equal(0, logits.grad!.select(0, 1).abs().sum().item<float>()); // the dropped row gets no gradient
+        Assert.Null(AdversarialStep.PseudoLabelTerm(logits, threshold: 0, weight: 1, progress: 1));
+    }
+
+    [Fact]
     public void TargetEntropyLowersTheTargetPredictionsEntropyAndTheOptionsTravelWithTheCheckpoint()
     {
         using var source = DomainData.Load("synth-svhn", null, 640, 0.1, seed: 4);
