@@ -21,7 +21,7 @@ public sealed record StudySize(
     int UdaSize, int UdaFrozenEpochs, int UdaFineTuneEpochs)
 {
     public static readonly StudySize Tiny = new("tiny", 64, 8, 16, 1, 16, 20, 32, 20, 1, 256, 1, 64, 40, 250, 32, 1, 1);
-    public static readonly StudySize Quick = new("quick", 1500, 32, 100, 5, 32, 500, 64, 300, 2, 3000, 3, 128, 500, 1000, 64, 3, 1);
+    public static readonly StudySize Quick = new("quick", 1500, 32, 100, 10, 32, 500, 64, 300, 2, 3000, 3, 128, 500, 1000, 64, 3, 1);
     public static readonly StudySize Full = new("full", null, 64, 100, 25, 64, 2500, 112, 1000, 3, null, 20, 128, 1000, 1000, 64, 3, 2);
 
     public static StudySize Parse(string name) => name switch
