@@ -45,6 +45,7 @@ public static class DannCommands
         public readonly Option<bool> InstanceNorm = new("--instance-norm") { Description = "Standardise each input image per channel (zero mean, unit variance) before the network, as VADA does: removes each domain's global colour and contrast" };
         public readonly Option<double> TargetEntropy = TargetEntropyOption();
         public readonly Option<bool> IntensityFlip = new("--intensity-flip") { Description = "Augment labelled images by inverting each colour channel with probability 1/2 (French et al. 2018): digits in both polarities, as in MNIST-M and SVHN. Helps single-polarity sources (MNIST -> MNIST-M: 42.9% -> 70.4% at 3 short epochs); hurts SVHN sources" };
+        public readonly Option<bool> ColorJitter = new("--color-jitter") { Description = "Augment labelled images with a random sign, contrast and brightness per colour channel (contains --intensity-flip, which it replaces)" };
         public readonly Option<double> PseudoLabel = new("--pseudo-label") { Description = "Self-training on the target: cross-entropy against the model's own prediction wherever its confidence reaches this threshold (e.g. 0.95; 0 = off), ramped in with the reversal schedule", DefaultValueFactory = _ => 0.0 };
         public readonly Option<double> PseudoWeight = new("--pseudo-weight") { Description = "Weight of the --pseudo-label loss", DefaultValueFactory = _ => 1.0 };
         public readonly Option<string?> Root = CommonOptions.DataRoot();
@@ -53,12 +54,12 @@ public static class DannCommands
         public readonly Option<int?> Threads = CommonOptions.Threads();
         public readonly Option<string> Device = CommonOptions.Device();
 
-        public Option[] All => [Epochs, Batch, Optimizer, Lr, Anneal, LambdaMax, BatchNorm, Holdout, Width, InstanceNorm, TargetEntropy, IntensityFlip, PseudoLabel, PseudoWeight, Root, Limit, Seed, Threads, Device];
+        public Option[] All => [Epochs, Batch, Optimizer, Lr, Anneal, LambdaMax, BatchNorm, Holdout, Width, InstanceNorm, TargetEntropy, IntensityFlip, ColorJitter, PseudoLabel, PseudoWeight, Root, Limit, Seed, Threads, Device];
 
         public DannOptions Read(ParseResult p, string source, string target, DannMode mode) => new(
             source, target, mode, p.GetValue(Epochs), p.GetValue(Batch), p.GetValue(Optimizer)!, p.GetValue(Lr), p.GetValue(Anneal),
             p.GetValue(LambdaMax), p.GetValue(BatchNorm) == "separate" ? BatchNormMode.Separate : BatchNormMode.Joint, p.GetValue(Holdout), p.GetValue(Width), p.GetValue(Seed),
-            p.GetValue(InstanceNorm), p.GetValue(TargetEntropy), p.GetValue(IntensityFlip), p.GetValue(PseudoLabel), p.GetValue(PseudoWeight));
+            p.GetValue(InstanceNorm), p.GetValue(TargetEntropy), p.GetValue(IntensityFlip), p.GetValue(PseudoLabel), p.GetValue(PseudoWeight), p.GetValue(ColorJitter));
 
         public DomainData Load(ParseResult p, string name) => DomainData.Load(name, p.GetValue(Root), p.GetValue(Limit), p.GetValue(Holdout), p.GetValue(Seed));
     }

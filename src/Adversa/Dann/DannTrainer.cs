@@ -36,7 +36,8 @@ public sealed record DannOptions(
     double TargetEntropy = 0,
     bool IntensityFlip = false,
     double PseudoLabel = 0,
-    double PseudoLabelWeight = 1);
+    double PseudoLabelWeight = 1,
+    bool ColorJitter = false);
 
 /// <summary>
 /// Domain-adversarial training (Ganin et al. 2016) and its two baselines. Each step takes a labelled batch
@@ -116,7 +117,7 @@ public sealed class DannTrainer : ITrainer
             foreach (var g in Optimizer.ParamGroups) g.LearningRate = GradientReversal.AnnealedLearningRate(_o.LearningRate, progress);
         Model.train();
         Optimizer.zero_grad();
-        var labelled = _o.IntensityFlip ? IntensityFlip(batch.Images) : batch.Images;
+        var labelled = _o.ColorJitter ? ColorJitter(batch.Images) : _o.IntensityFlip ? IntensityFlip(batch.Images) : batch.Images;
         if (_o.Mode != DannMode.Dann) return AdversarialStep.Supervised(Optimizer, Model.forward(labelled), batch.Labels!);
 
         double lambda = _o.LambdaMax * GradientReversal.Schedule(progress);
@@ -159,6 +160,21 @@ public sealed class DannTrainer : ITrainer
     {
         var sign = randint(0, 2, [images.shape[0], images.shape[1], 1, 1]).to_type(images.dtype) * 2 - 1;
         return images * sign;
+    }
+
+    /// <summary>
+    /// A wider augmentation of the labelled images than <see cref="IntensityFlip"/>, which it contains: each colour
+    /// channel of each image becomes s*g*x + b with a random sign s, gain g ~ U(0.25, 1) and offset
+    /// b ~ U(-(1-g), 1-g), so values stay in [-1, 1] while polarity, contrast and brightness vary per channel
+    /// (MNIST-M's digits differ from their background by anything from a faint to a full-contrast colour step).
+    /// </summary>
+    public static Tensor ColorJitter(Tensor images)
+    {
+        long[] shape = [images.shape[0], images.shape[1], 1, 1];
+        var gain = rand(shape, dtype: images.dtype) * 0.75 + 0.25;
+        var sign = randint(0, 2, shape).to_type(images.dtype) * 2 - 1;
+        var offset = (rand(shape, dtype: images.dtype) * 2 - 1) * (1 - gain);
+        return images * (gain * sign) + offset;
     }
 
     public void EndEpoch(int epoch, string outDir, IProgressSink progress)

@@ -137,6 +137,25 @@ public class DannExtensionTests
     }
 
     [Fact]
+    public void ColorJitterIsAnAffineMapPerChannelThatKeepsValuesInRange()
+    {
+        manual_seed(5);
+        var x = rand([128, 3, 4, 4]) * 2 - 1;
+        x[TensorIndex.Colon, TensorIndex.Colon, 0, 0] = tensor(-1f);
+        x[TensorIndex.Colon, TensorIndex.Colon, 0, 1] = tensor(1f);
+        var y = DannTrainer.ColorJitter(x);
+        // Read each channel's slope and offset off the two pixels pinned at -1 and +1, then check every pixel.
+        var a = ((y[TensorIndex.Colon, TensorIndex.Colon, 0, 1] - y[TensorIndex.Colon, TensorIndex.Colon, 0, 0]) / 2).view(128, 3, 1, 1);
+        var b = ((y[TensorIndex.Colon, TensorIndex.Colon, 0, 1] + y[TensorIndex.Colon, TensorIndex.Colon, 0, 0]) / 2).view(128, 3, 1, 1);
+        Assert.True((y - (a * x + b)).abs().max().item<float>() < 1e-5);
+        Assert.InRange(a.abs().min().item<float>(), 0.25f - 1e-5f, 1f);
+        Assert.True(a.abs().max().item<float>() <= 1f + 1e-5f);
+        Assert.True((b.abs() + a.abs()).max().item<float>() <= 1f + 1e-5f); // so y stays in [-1, 1]
+        Assert.InRange(a.lt(0).to_type(ScalarType.Float32).mean().item<float>(), 0.4, 0.6); // 384 fair coins
+        Assert.True(b.abs().max().item<float>() > 0.2); // offsets do vary
+    }
+
+    [Fact]
     public void EntropyIsLogKForUniformAndZeroForCertainPredictions()
     {
         Assert.Equal(Math.Log(10), AdversarialStep.Entropy(zeros(5, 10)).item<float>(), 1e-5);
