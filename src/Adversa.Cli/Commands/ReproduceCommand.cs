@@ -12,7 +12,7 @@ public static class ReproduceCommand
         var output = CommonOptions.Out("report", "Report folder: index.md, index.html (self-contained), parts/ with every run");
         var root = CommonOptions.DataRoot();
         var full = new Option<bool>("--full") { Description = "The study's epoch counts and sample sizes (hours on a CPU)" };
-        var size = new Option<string>("--size") { Description = "tiny (seconds; tests), quick (default, ~10 minutes on 2 cores) or full", DefaultValueFactory = _ => "quick" }
+        var size = new Option<string>("--size") { Description = "tiny (seconds; tests), quick (default, ~13 minutes on 2 cores) or full", DefaultValueFactory = _ => "quick" }
             .AcceptOnlyFromAmong("tiny", "quick", "full");
         var force = new Option<bool>("--force") { Description = "Recompute every part even if its settings are unchanged" };
         var (seed, threads) = (CommonOptions.Seed(), CommonOptions.Threads());

@@ -12,7 +12,7 @@ using static TorchSharp.torch;
 
 namespace Adversa.Reproduce;
 
-/// <summary>How big each part of the reproduction is. <see cref="Quick"/> is the default (~10 minutes on 2 cores).</summary>
+/// <summary>How big each part of the reproduction is. <see cref="Quick"/> is the default (~13 minutes on 2 cores).</summary>
 public sealed record StudySize(
     string Name,
     int? Faces, int GanWidth, int GanLatent, int GanEpochs, int GanBatch, int FidSamples, int FidSize,
