@@ -3,14 +3,14 @@ using F = TorchSharp.torch.nn.functional;
 
 namespace Adversa.Dann;
 
+/// <summary>An extra loss on the unlabelled target rows, its weight at this step, and what to log about it.</summary>
+public sealed record TargetTerm(Tensor Loss, double Weight, (string Name, double Value)[] Metrics);
+
 /// <summary>
 /// The optimisation step DANN and the improved UDA model share once their logits are computed: class cross-entropy
 /// on the labelled rows plus domain cross-entropy (through the reversal layer) on all rows, one backward, one
 /// optimizer step; returns the metrics the loop logs.
 /// </summary>
-/// <summary>An extra loss on the unlabelled target rows, its weight at this step, and what to log about it.</summary>
-public sealed record TargetTerm(Tensor Loss, double Weight, (string Name, double Value)[] Metrics);
-
 public static class AdversarialStep
 {
     /// <summary>Domain labels for a batch of <paramref name="source"/> source rows followed by <paramref name="target"/> target rows.</summary>
