@@ -18,7 +18,16 @@ for f in "$results"/*.trx; do
   get() { sed -E "s/.* $1=\"([0-9]+)\".*/\1/" <<<"$c"; }
   total=$(get total); executed=$(get executed)
   passed=$((passed + $(get passed)))
-  failed=$((failed + $(get failed) + $(get error) + $(get timeout) + $(get aborted)))
+  file_failed=$(($(get failed) + $(get error) + $(get timeout) + $(get aborted)))
+  # A crashed or aborted test host leaves the counters of the tests that did run, all passed, and says so only
+  # in the summary's outcome and its run messages: count that run as a failure and show why.
+  outcome=$(grep -o '<ResultSummary outcome="[A-Za-z]*"' "$f" | head -n 1 | sed -E 's/.*"([A-Za-z]*)"/\1/')
+  if [ "$file_failed" = 0 ] && [ -n "$outcome" ] && [ "$outcome" != "Completed" ] && [ "$outcome" != "Passed" ]; then
+    file_failed=1
+    echo "test run outcome: $outcome after $executed of the tests ran"
+    perl -0777 -ne 'while (/<RunInfo [^>]*outcome="(?:Error|Failed|Aborted)"[^>]*>.*?<Text>(.*?)<\/Text>/sg) { print "  $1\n" }' "$f" | head -n 20
+  fi
+  failed=$((failed + file_failed))
   skipped=$((skipped + total - executed))
 done
 if [ "$found" = 0 ]; then
