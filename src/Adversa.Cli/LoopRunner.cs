@@ -16,7 +16,7 @@ public static class LoopRunner
         try
         {
             var result = TrainingLoop.Run(trainer, options with { Cancel = cts.Token }, Cli.Progress());
-            output.WriteLine($"{(result.Completed ? "done" : "interrupted")}: {result.Steps} steps in {result.Seconds:F1} s ({result.ImagesPerSecond:F1} images/s); checkpoint {result.CheckpointPath}");
+            output.WriteLine($"{(result.Completed ? "done" : "interrupted")}: {result.Steps} steps in {result.Seconds:F1} s wall clock, {result.TrainingSeconds:F1} s of them training ({result.ImagesPerSecond:F1} images/s; the rest is end-of-epoch evaluation, plots and checkpoints); checkpoint {result.CheckpointPath}");
             return result.Completed ? 0 : 130;
         }
         finally

@@ -27,7 +27,10 @@ public sealed record LoopOptions(
     long? StopAfterSteps = null,
     CancellationToken Cancel = default);
 
-public sealed record LoopResult(bool Completed, long Steps, double Seconds, double ImagesPerSecond, string CheckpointPath);
+/// <param name="Seconds">Wall clock of this run of the loop (training, end-of-epoch evaluation, plots, checkpoints).</param>
+/// <param name="TrainingSeconds">The part of it spent preparing batches and stepping.</param>
+/// <param name="ImagesPerSecond">Training throughput: images stepped on per second of <paramref name="TrainingSeconds"/>.</param>
+public sealed record LoopResult(bool Completed, long Steps, double Seconds, double TrainingSeconds, double ImagesPerSecond, string CheckpointPath);
 
 /// <summary>
 /// The one training loop every problem uses: epochs of batches, a dispose scope per step, periodic memory
@@ -54,6 +57,7 @@ public static class TrainingLoop
         var hygiene = new MemoryHygiene(o.GcEvery);
         var writer = o.LogDir is null ? null : TorchSharp.torch.utils.tensorboard.SummaryWriter(o.LogDir);
         var clock = Stopwatch.StartNew();
+        var training = new Stopwatch(); // batches and steps only: the throughput the progress line and result report
         long stepsThisRun = 0;
         int total = trainer.BatchesPerEpoch;
         while (state.Epoch < o.Epochs)
@@ -61,6 +65,7 @@ public static class TrainingLoop
             int epoch = state.Epoch;
             progress.Start($"epoch {epoch + 1}/{o.Epochs}", total);
             progress.Update(state.BatchInEpoch);
+            training.Start();
             foreach (var batch in trainer.Batches(epoch, state.BatchInEpoch))
             {
                 IReadOnlyList<(string Name, double Value)> metrics;
@@ -76,17 +81,19 @@ public static class TrainingLoop
                     list.Add(value);
                     writer?.add_scalar(name, (float)value, (int)state.Step);
                 }
-                double rate = stepsThisRun * trainer.ImagesPerStep / Math.Max(1e-9, clock.Elapsed.TotalSeconds);
+                double rate = stepsThisRun * trainer.ImagesPerStep / Math.Max(1e-9, training.Elapsed.TotalSeconds);
                 progress.Update(state.BatchInEpoch, [.. metrics, ("img/s", rate)]);
                 hygiene.AfterStep();
                 if (o.Cancel.IsCancellationRequested || (o.StopAfterSteps is long stop && stepsThisRun >= stop))
                 {
+                    training.Stop();
                     progress.Finish();
                     state.Save(ckptPath);
                     progress.Log($"stopped at epoch {epoch + 1}, batch {state.BatchInEpoch}; checkpoint {ckptPath} (continue with --resume)");
                     return Result(false);
                 }
             }
+            training.Stop();
             progress.Finish();
             state.Epoch++;
             state.BatchInEpoch = 0;
@@ -98,8 +105,8 @@ public static class TrainingLoop
         return Result(true);
 
         LoopResult Result(bool completed) =>
-            new(completed, stepsThisRun, clock.Elapsed.TotalSeconds,
-                stepsThisRun * trainer.ImagesPerStep / Math.Max(1e-9, clock.Elapsed.TotalSeconds), ckptPath);
+            new(completed, stepsThisRun, clock.Elapsed.TotalSeconds, training.Elapsed.TotalSeconds,
+                stepsThisRun * trainer.ImagesPerStep / Math.Max(1e-9, training.Elapsed.TotalSeconds), ckptPath);
     }
 
     static string Summary(Checkpoint state, int lastSteps) =>
