@@ -30,7 +30,7 @@ public static class BatchNormRecalibration
             using var scope = NewDisposeScope();
             int n = Math.Min(batch, unlabelled.Count - s);
             if (n < 2) break;
-            var x = transform.Apply(unlabelled.Images.narrow(0, s, n));
+            var x = transform.Apply(unlabelled.Rows(s, n));
             if (model is DannModel d) d.ClassLogits(d.Features(x));
             else ((nn.Module<Tensor, Tensor>)model).forward(x);
         }

@@ -14,7 +14,7 @@ public static class Evaluation
 {
     /// <summary>Evaluates <paramref name="predict"/> (logits for model-space images) in batches without gradients.</summary>
     public static AccuracyReport Evaluate(Func<Tensor, Tensor> predict, ImageSet set, ImageTransform transform, int batch = 500) =>
-        Report(set, PredictLabels(set.Count, (s, n) => predict(transform.Apply(set.Images.narrow(0, s, n))), batch));
+        Report(set, PredictLabels(set.Count, (s, n) => predict(transform.Apply(set.Rows(s, n))), batch));
 
     /// <summary>Arg-max labels of <paramref name="count"/> inputs, <paramref name="logits"/>(start, length) giving one batch's logits; no gradients.</summary>
     public static long[] PredictLabels(int count, Func<int, int, Tensor> logits, int batch = 500)
@@ -49,6 +49,6 @@ public static class Evaluation
     public static AccuracyReport Evaluate(DannModel model, ImageSet set)
     {
         model.eval();
-        return Evaluate(model.forward, set, DomainData.Transform);
+        return Evaluate(model.forward, set, model.Transform);
     }
 }

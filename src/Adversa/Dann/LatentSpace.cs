@@ -25,7 +25,7 @@ public static class LatentSpace
             using var g = new Generator((ulong)seed + (ulong)d);
             int n = Math.Min(perDomain, sets[d].Count);
             using var pick = randperm(sets[d].Count, generator: g).narrow(0, 0, n);
-            using var images = sets[d].Images.index_select(0, pick);
+            using var images = sets[d].TakeRows(pick);
             using var y = sets[d].Labels!.index_select(0, pick);
             using (no_grad())
                 for (int s = 0; s < n; s += 500)

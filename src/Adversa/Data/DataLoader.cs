@@ -57,7 +57,7 @@ public sealed class DataLoader(ImageSet set, int batchSize, ImageTransform trans
 
     public Batch Take(Tensor index)
     {
-        using var raw = Set.Images.index_select(0, index);
+        using var raw = Set.TakeRows(index);
         return new Batch(Transform.Apply(raw), Set.Labels?.index_select(0, index), Set.Attributes?.index_select(0, index));
     }
 }

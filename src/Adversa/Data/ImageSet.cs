@@ -10,8 +10,17 @@ namespace Adversa.Data;
 /// </summary>
 public sealed class ImageSet : IDisposable
 {
+    readonly Tensor? _images;
+    readonly DiskRows? _disk;
+    readonly long[] _shape;
+
     public string Name { get; }
-    public Tensor Images { get; }
+
+    /// <summary>All pixels, uint8 [N,C,H,W]; for a set moved to disk (<see cref="MoveToDisk"/>) use <see cref="Rows"/> and <see cref="TakeRows"/>.</summary>
+    public Tensor Images => _images ?? throw new InvalidOperationException($"{Name}: the images were moved to disk; read them with Rows or TakeRows");
+
+    /// <summary>Whether the pixels live in a temporary file rather than in memory.</summary>
+    public bool OnDisk => _disk is not null;
     public Tensor? Labels { get; }
     public Tensor? Attributes { get; }
     public IReadOnlyList<string> AttributeNames { get; }
@@ -27,18 +36,51 @@ public sealed class ImageSet : IDisposable
         if (attributes is not null && attributes.shape[0] != images.shape[0])
             throw new ArgumentException($"{name}: {images.shape[0]} images but {attributes.shape[0]} attribute rows");
         Name = name;
-        Images = images;
+        _images = images;
+        _shape = images.shape;
         Labels = labels;
         Attributes = attributes;
         AttributeNames = attributeNames ?? [];
         NumClasses = numClasses;
     }
 
-    public int Count => (int)Images.shape[0];
-    public int Channels => (int)Images.shape[1];
-    public int Height => (int)Images.shape[2];
-    public int Width => (int)Images.shape[3];
-    public long SizeInBytes => Images.NumberOfElements;
+    ImageSet(string name, DiskRows disk, Tensor? labels, int numClasses, Tensor? attributes, IReadOnlyList<string> attributeNames)
+    {
+        Name = name;
+        _disk = disk;
+        _shape = disk.Shape;
+        Labels = labels;
+        Attributes = attributes;
+        AttributeNames = attributeNames;
+        NumClasses = numClasses;
+    }
+
+    public int Count => (int)_shape[0];
+    public int Channels => (int)_shape[1];
+    public int Height => (int)_shape[2];
+    public int Width => (int)_shape[3];
+    public long SizeInBytes => _shape.Aggregate(1L, (a, b) => a * b);
+
+    /// <summary>Rows [start, start+count) of the pixels (a view when in memory, a fresh tensor when on disk).</summary>
+    public Tensor Rows(int start, int count) => _disk?.Rows(start, count) ?? Images.narrow(0, start, count);
+
+    /// <summary>The pixels of the rows named by <paramref name="index"/> (int64), in that order.</summary>
+    public Tensor TakeRows(Tensor index) => _disk?.Take(index) ?? Images.index_select(0, index);
+
+    /// <summary>
+    /// The same set with its pixels in a temporary file (<see cref="DiskRows"/>) instead of memory: resident memory
+    /// drops by <see cref="SizeInBytes"/> and batches are read back without decoding. This set is consumed (its
+    /// memory is freed; use only the returned one). Splitting and slicing need the in-memory form, so this is the
+    /// last step of loading.
+    /// </summary>
+    public ImageSet MoveToDisk(string? directory = null)
+    {
+        if (_disk is not null) return this;
+        var disk = DiskRows.Write(Images, directory);
+        var moved = new ImageSet(Name, disk, Labels?.clone(), NumClasses, Attributes?.clone(), AttributeNames);
+        Dispose();
+        return moved;
+    }
 
     /// <summary>Rows [start, start+count) as a new set sharing no storage with this one.</summary>
     public ImageSet Slice(int start, int count)
@@ -154,7 +196,8 @@ public sealed class ImageSet : IDisposable
 
     public void Dispose()
     {
-        Images.Dispose();
+        _images?.Dispose();
+        _disk?.Dispose();
         Labels?.Dispose();
         Attributes?.Dispose();
     }

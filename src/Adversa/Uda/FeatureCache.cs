@@ -33,7 +33,7 @@ public sealed class FeatureCache : IDisposable
             {
                 using var scope = NewDisposeScope();
                 int s = b * batch, n = Math.Min(batch, set.Count - s);
-                parts.Add(features(transform.Apply(set.Images.narrow(0, s, n))).DetachFromDisposeScope());
+                parts.Add(features(transform.Apply(set.Rows(s, n))).DetachFromDisposeScope());
                 progress.Update(b + 1);
                 hygiene.AfterStep();
             }

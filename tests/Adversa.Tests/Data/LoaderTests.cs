@@ -93,6 +93,40 @@ public class LoaderTests
     }
 
     [Fact]
+    public void ASetMovedToDiskReadsBackTheSameRowsAndBatches()
+    {
+        using var dir = new Adversa.Tests.Fixtures.TempDir();
+        using var memory = SynthDigits.Generate(DigitStyle.MnistM, 300, seed: 8);
+        var spilled = SynthDigits.Generate(DigitStyle.MnistM, 300, seed: 8).MoveToDisk(dir.Path);
+        using (spilled)
+        {
+            Assert.True(spilled.OnDisk);
+            Assert.Equal((memory.Count, memory.Channels, memory.Height, memory.Width, memory.SizeInBytes),
+                         (spilled.Count, spilled.Channels, spilled.Height, spilled.Width, spilled.SizeInBytes));
+            Assert.True(Same(memory.Labels!, spilled.Labels!));
+            using (var a = spilled.Rows(17, 40)) Assert.True(Same(memory.Images.narrow(0, 17, 40), a));
+            using var index = tensor(new long[] { 299, 0, 5, 5, 123 });
+            using (var b = spilled.TakeRows(index)) Assert.True(Same(memory.Images.index_select(0, index), b));
+            // A whole shuffled epoch through the loader is identical either way.
+            var transform = new ImageTransform(32, 3, Normalization.MinusOneToOne);
+            var fromMemory = new DataLoader(memory, 64, transform, seed: 3).Epoch(1).ToList();
+            var fromDisk = new DataLoader(spilled, 64, transform, seed: 3).Epoch(1).ToList();
+            Assert.Equal(fromMemory.Count, fromDisk.Count);
+            for (int i = 0; i < fromMemory.Count; i++)
+            {
+                Assert.True(Same(fromMemory[i].Images, fromDisk[i].Images));
+                Assert.True(Same(fromMemory[i].Labels!, fromDisk[i].Labels!));
+            }
+            var e = Assert.Throws<InvalidOperationException>(() => spilled.Images);
+            Assert.Contains("moved to disk", e.Message);
+            using var outOfRange = tensor(new long[] { 300 });
+            Assert.Throws<ArgumentOutOfRangeException>(() => spilled.TakeRows(outOfRange));
+        }
+        // The temporary file is unlinked at once (Linux, macOS) or deleted on dispose (Windows): nothing is left.
+        Assert.Empty(Directory.GetFiles(dir.Path));
+    }
+
+    [Fact]
     public void SplitOffOfAPrefixHoldsOutTheSameRows()
     {
         // What keeps MNIST -> MNIST-M honest: MNIST-M image i is MNIST digit i, and the two sets differ in size;
