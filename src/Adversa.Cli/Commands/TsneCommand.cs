@@ -38,7 +38,7 @@ public static class TsneCommand
             else
             {
                 var (model, options) = DannRun.LoadModel(path);
-                (features, transform, sourceName, targetName, holdout, dataSeed) = (model.Features, DomainData.Transform, options.Source, options.Target, options.Holdout, options.Seed);
+                (features, transform, sourceName, targetName, holdout, dataSeed) = (model.Features, model.Transform, options.Source, options.Target, options.Holdout, options.Seed);
                 title = DannRun.ModeName(options.Mode);
             }
             using var src = DomainData.Load(p.GetValue(source) ?? sourceName, p.GetValue(root), p.GetValue(limit), holdout, dataSeed);

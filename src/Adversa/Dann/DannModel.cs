@@ -1,3 +1,4 @@
+using Adversa.Data;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -5,8 +6,9 @@ using static TorchSharp.torch.nn;
 namespace Adversa.Dann;
 
 /// <summary>
-/// DANN for 3x32x32 digits. Feature extractor: a 5x5 convolution with one max-pool, then two strided
-/// convolutions, each with BatchNorm and LeakyReLU, to an 800-d latent vector (50x4x4, the study's size).
+/// DANN for 3-channel digits of side 26 to 32 (32: SVHN's size; 28: MNIST's and MNIST-M's). Feature extractor: a
+/// 5x5 convolution with one max-pool, then two strided convolutions, each with BatchNorm and LeakyReLU, to an 800-d
+/// latent vector (50x4x4, the study's size, for every side in that range).
 /// Class classifier 800-100-100-10 and domain classifier 800-100-2 (BatchNorm, ReLU, Dropout), the domain one
 /// behind the gradient reversal layer. Both heads return logits (cross-entropy = log-softmax + NLL in one stable op).
 /// </summary>
@@ -22,7 +24,16 @@ public sealed class DannModel : Module<Tensor, Tensor>
     public bool InstanceNorm { get; }
 
     /// <summary>The model a set of training options describes.</summary>
-    public static DannModel For(DannOptions o) => new(o.Width, instanceNorm: o.InstanceNorm);
+    public static DannModel For(DannOptions o) => new(o.Width, instanceNorm: o.InstanceNorm, imageSize: o.ImageSize);
+
+    /// <summary>Input sides the network maps to the 4x4 latent grid (pool, then two stride-2 convolutions).</summary>
+    public const int MinSize = 26, MaxSize = 32;
+
+    /// <summary>Side of the square inputs this model was built for.</summary>
+    public int ImageSize { get; }
+
+    /// <summary>What every image goes through before this model: resize to <see cref="ImageSize"/>, 3 channels, [-1, 1].</summary>
+    public ImageTransform Transform => DomainData.TransformFor(ImageSize);
 
     /// <param name="width">Channels of the first convolution (the second has twice as many): accuracy against speed.</param>
     /// <param name="instanceNorm">
@@ -30,9 +41,13 @@ public sealed class DannModel : Module<Tensor, Tensor>
     /// (Shu et al. 2018) does for digits: removes each domain's global colour and contrast, the easiest cue to tell
     /// the domains apart. No parameters, so checkpoints are the same shape either way.
     /// </param>
-    public DannModel(int width = 32, int classes = 10, double dropout = 0.5, bool instanceNorm = false) : base("DannModel")
+    /// <param name="imageSize">Side of the inputs, <see cref="MinSize"/> to <see cref="MaxSize"/>.</param>
+    public DannModel(int width = 32, int classes = 10, double dropout = 0.5, bool instanceNorm = false, int imageSize = 32) : base("DannModel")
     {
+        if (imageSize is < MinSize or > MaxSize)
+            throw new Common.AdversaException($"--size must be {MinSize} to {MaxSize} (the network maps those to its 4x4 latent grid), not {imageSize}");
         InstanceNorm = instanceNorm;
+        ImageSize = imageSize;
         features = Sequential(
             // Max-pool straight after the first convolution, before its batch norm and activation: the same network
             // up to the sign of BN's scale (LeakyReLU is monotonic, so it commutes with max), but the element-wise

@@ -25,10 +25,10 @@ public static class DannRun
         AccuracyReport? adapted = null;
         if (adaBn && options.Mode != DannMode.TargetOnly)
         {
-            BatchNormRecalibration.Apply(trainer.Model, target.Train, DomainData.Transform);
+            BatchNormRecalibration.Apply(trainer.Model, target.Train, trainer.Model.Transform);
             adapted = Evaluation.Evaluate(trainer.Model, target.Eval);
         }
-        return new DannResult(options, targetReport, sourceReport, result.Seconds, result.ImagesPerSecond, result.CheckpointPath, adapted);
+        return new DannResult(trainer.Options, targetReport, sourceReport, result.Seconds, result.ImagesPerSecond, result.CheckpointPath, adapted);
     }
 
     /// <summary>Rebuilds a DANN model from its checkpoint.</summary>

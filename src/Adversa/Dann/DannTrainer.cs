@@ -37,7 +37,9 @@ public sealed record DannOptions(
     bool IntensityFlip = false,
     double PseudoLabel = 0,
     double PseudoLabelWeight = 1,
-    bool ColorJitter = false);
+    bool ColorJitter = false,
+    double TextureBlend = 0,
+    int ImageSize = 0);
 
 /// <summary>
 /// Domain-adversarial training (Ganin et al. 2016) and its two baselines. Each step takes a labelled batch
@@ -63,8 +65,12 @@ public sealed class DannTrainer : ITrainer
     public long TotalSteps => (long)BatchesPerEpoch * _o.Epochs;
     public List<string> EpochLog { get; } = [];
 
+    /// <summary>The options as trained: <see cref="DannOptions.ImageSize"/> 0 (automatic) resolved for this pair.</summary>
+    public DannOptions Options => _o;
+
     public DannTrainer(DomainData source, DomainData target, DannOptions o)
     {
+        if (o.ImageSize == 0) o = o with { ImageSize = DomainData.NativeSize(source, target) };
         _o = o;
         _source = source;
         _target = target;
@@ -76,7 +82,7 @@ public sealed class DannTrainer : ITrainer
             "sgd" => optim.SGD(Model.parameters(), o.LearningRate, momentum: 0.9),
             _ => throw new AdversaException($"--optimizer must be adam or sgd, not '{o.Optimizer}'"),
         };
-        (_labelled, _unlabelled) = AdaptationSetup.Loaders(source, target, o.Mode, o.Batch, DomainData.Transform, o.Seed);
+        (_labelled, _unlabelled) = AdaptationSetup.Loaders(source, target, o.Mode, o.Batch, Model.Transform, o.Seed);
         State = AdaptationSetup.Checkpoint(Kind, o, source, target, Model, Optimizer);
     }
 
@@ -117,7 +123,8 @@ public sealed class DannTrainer : ITrainer
             foreach (var g in Optimizer.ParamGroups) g.LearningRate = GradientReversal.AnnealedLearningRate(_o.LearningRate, progress);
         Model.train();
         Optimizer.zero_grad();
-        var labelled = _o.ColorJitter ? ColorJitter(batch.Images) : _o.IntensityFlip ? IntensityFlip(batch.Images) : batch.Images;
+        var labelled = _o.TextureBlend > 0 ? TextureBlend(batch.Images, _o.TextureBlend) : batch.Images;
+        labelled = _o.ColorJitter ? ColorJitter(labelled) : _o.IntensityFlip ? IntensityFlip(labelled) : labelled;
         if (_o.Mode != DannMode.Dann) return AdversarialStep.Supervised(Optimizer, Model.forward(labelled), batch.Labels!);
 
         double lambda = _o.LambdaMax * GradientReversal.Schedule(progress);
@@ -175,6 +182,26 @@ public sealed class DannTrainer : ITrainer
         var sign = randint(0, 2, shape).to_type(images.dtype) * 2 - 1;
         var offset = (rand(shape, dtype: images.dtype) * 2 - 1) * (1 - gain);
         return images * (gain * sign) + offset;
+    }
+
+    /// <summary>
+    /// Puts each labelled image, with probability <paramref name="probability"/>, on a random colour texture the way
+    /// MNIST-M was made from MNIST (pixel = |texture - digit| on a [0, 1] scale, Ganin et al. 2016), with textures
+    /// drawn procedurally here (a coarse and a fine random colour grid, bilinearly upsampled and mixed per image),
+    /// not taken from the target: the digit's grey level is the mean of its channels. Other images pass unchanged.
+    /// </summary>
+    public static Tensor TextureBlend(Tensor images, double probability)
+    {
+        long n = images.shape[0], c = images.shape[1], h = images.shape[2], w = images.shape[3];
+        using var scope = NewDisposeScope();
+        var digit = ((images.mean([1], keepdim: true) + 1) / 2).clamp(0, 1);
+        var coarse = F.interpolate(rand(n, c, 4, 4, dtype: images.dtype), [h, w], mode: InterpolationMode.Bilinear, align_corners: true);
+        var fine = F.interpolate(rand(n, c, 16, 16, dtype: images.dtype), [h, w], mode: InterpolationMode.Bilinear, align_corners: true);
+        var mix = rand(n, 1, 1, 1, dtype: images.dtype);
+        var texture = mix * coarse + (1 - mix) * fine;
+        var blended = (texture - digit).abs() * 2 - 1;
+        var chosen = rand(n, 1, 1, 1, dtype: images.dtype).lt(probability);
+        return where(chosen, blended, images).MoveToOuterDisposeScope();
     }
 
     public void EndEpoch(int epoch, string outDir, IProgressSink progress)

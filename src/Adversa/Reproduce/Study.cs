@@ -244,7 +244,7 @@ public sealed class Study(StudyOptions o, IProgressSink progress)
         {
             var run = runs.Single(r => r.Mode == mode && r.Source == a && r.Target == b);
             var (model, _) = DannRun.LoadModel(run.Checkpoint);
-            var t = TsneOf($"tsne-{mode}", run.Checkpoint, model.Features, DomainData.Transform, $"{mode} {a}→{b}", a, b);
+            var t = TsneOf($"tsne-{mode}", run.Checkpoint, model.Features, model.Transform, $"{mode} {a}→{b}", a, b);
             report.Image(t.Figure, $"{mode} {a}→{b}: latent features of {s.TsnePoints} evaluation images per domain; left by domain, right by class " +
                                    $"(KL {F(t.Kl)}, trustworthiness {F(t.Trust)})");
         }

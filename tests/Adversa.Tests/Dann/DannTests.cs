@@ -156,6 +156,63 @@ public class DannExtensionTests
     }
 
     [Fact]
+    public void EveryInputSideFrom26To32GivesThe800dLatentAndOthersAreRefused()
+    {
+        foreach (int side in new[] { 26, 28, 32 })
+        {
+            var model = new DannModel(width: 8, imageSize: side);
+            model.eval();
+            using var x = model.Transform.Apply(full([2, 1, 28, 28], (byte)9, dtype: ScalarType.Byte));
+            Assert.Equal(new long[] { 2, 3, side, side }, x.shape);
+            using (no_grad()) Assert.Equal(new long[] { 2, DannModel.LatentSize }, model.Features(x).shape);
+        }
+        var e = Assert.Throws<Adversa.Common.AdversaException>(() => new DannModel(imageSize: 24));
+        Assert.Contains("--size must be 26 to 32", e.Message);
+    }
+
+    [Fact]
+    public void AutomaticSizeIsTheLargerNativeSideAndIsRecordedInTheCheckpoint()
+    {
+        using var mnistLike = new DomainData("a", new Adversa.Data.ImageSet("a", zeros([256, 1, 28, 28], dtype: ScalarType.Byte), zeros(256, dtype: ScalarType.Int64)),
+                                             new Adversa.Data.ImageSet("a", zeros([8, 1, 28, 28], dtype: ScalarType.Byte), zeros(8, dtype: ScalarType.Int64)), "a");
+        using var uspsLike = new DomainData("b", new Adversa.Data.ImageSet("b", zeros([256, 1, 16, 16], dtype: ScalarType.Byte), zeros(256, dtype: ScalarType.Int64)),
+                                            new Adversa.Data.ImageSet("b", zeros([8, 1, 16, 16], dtype: ScalarType.Byte), zeros(8, dtype: ScalarType.Int64)), "b");
+        Assert.Equal(28, DomainData.NativeSize(mnistLike, uspsLike));
+        Assert.Equal(26, DomainData.NativeSize(uspsLike, uspsLike));
+        using var dir = new TempDir();
+        var trainer = new DannTrainer(mnistLike, uspsLike, new DannOptions("a", "b", Epochs: 1, Batch: 64, Width: 4));
+        Assert.Equal(28, trainer.Options.ImageSize);
+        var result = TrainingLoop.Run(trainer, new LoopOptions(1, dir.Path), NullProgress.Instance);
+        var (model, options) = DannRun.LoadModel(result.CheckpointPath);
+        Assert.Equal(28, model.ImageSize);
+        Assert.Equal(28, options.ImageSize);
+    }
+
+    [Fact]
+    public void TextureBlendPutsDigitsOnTexturesAsMnistMWasMade()
+    {
+        var black = full([256, 3, 8, 8], -1f);
+        var white = full([256, 3, 8, 8], 1f);
+        // Probability 0: nothing changes.
+        Assert.Equal(0f, (DannTrainer.TextureBlend(white, 0) - white).abs().max().item<float>());
+        // Probability 1, same draws: on black (no ink) the image is the texture t, on white ink it is 1 - t ([0, 1] scale).
+        manual_seed(9);
+        var onBlack = DannTrainer.TextureBlend(black, 1);
+        manual_seed(9);
+        var onWhite = DannTrainer.TextureBlend(white, 1);
+        Assert.True((onBlack + onWhite).abs().max().item<float>() < 1e-5);
+        Assert.True(onBlack.min().item<float>() >= -1 - 1e-6 && onBlack.max().item<float>() <= 1 + 1e-6);
+        // The texture varies across pixels and differs between channels.
+        Assert.True(onBlack.std([2, 3]).mean().item<float>() > 0.05);
+        Assert.True((onBlack.select(1, 0) - onBlack.select(1, 1)).abs().mean().item<float>() > 0.1);
+        // Probability 1/2: about half the images are blended, the rest pass through unchanged.
+        manual_seed(10);
+        var half = DannTrainer.TextureBlend(black, 0.5);
+        double kept = half.eq(-1f).flatten(1).all(1).to_type(ScalarType.Float32).mean().item<float>();
+        Assert.InRange(kept, 0.4, 0.6); // 256 fair coins
+    }
+
+    [Fact]
     public void EntropyIsLogKForUniformAndZeroForCertainPredictions()
     {
         Assert.Equal(Math.Log(10), AdversarialStep.Entropy(zeros(5, 10)).item<float>(), 1e-5);
@@ -200,7 +257,7 @@ public class DannExtensionTests
             var (model, loaded) = DannRun.LoadModel(result.CheckpointPath);
             Assert.True(model.InstanceNorm);
             Assert.Equal(weight, loaded.TargetEntropy);
-            using var batch = DomainData.Transform.Apply(target.Train.Images.narrow(0, 0, 256));
+            using var batch = model.Transform.Apply(target.Train.Images.narrow(0, 0, 256));
             using (no_grad())
                 entropy[weight] = AdversarialStep.Entropy(model.forward(batch)).item<float>();
         }
@@ -218,10 +275,10 @@ public class BatchNormRecalibrationTests
         using var images = TorchSharp.torch.full([64, 3, 32, 32], (byte)200, dtype: ScalarType.Byte);
         using var set = new Adversa.Data.ImageSet("flat", images.clone(), zeros(64, dtype: ScalarType.Int64));
         var model = new DannModel();
-        BatchNormRecalibration.Apply(model, set, DomainData.Transform, batch: 32);
+        BatchNormRecalibration.Apply(model, set, model.Transform, batch: 32);
         Assert.False(model.training);
         var bn1 = model.state_dict()["features.bn1.running_mean"];
-        using var x = DomainData.Transform.Apply(images.narrow(0, 0, 1));
+        using var x = model.Transform.Apply(images.narrow(0, 0, 1));
         Tensor conv;
         using (no_grad())
             conv = model.named_modules().Single(m => m.name == "features.conv1").module is TorchSharp.Modules.Conv2d c ? c.forward(x) : throw new InvalidOperationException();
