@@ -181,7 +181,7 @@ public sealed class DannTrainer : ITrainer
         var gain = rand(shape, dtype: images.dtype) * 0.75 + 0.25;
         var sign = randint(0, 2, shape).to_type(images.dtype) * 2 - 1;
         var offset = (rand(shape, dtype: images.dtype) * 2 - 1) * (1 - gain);
-        return images * (gain * sign) + offset;
+        return offset.addcmul(images, gain * sign, 1); // offset + images * gain * sign in one pass
     }
 
     /// <summary>
@@ -194,14 +194,42 @@ public sealed class DannTrainer : ITrainer
     {
         long n = images.shape[0], c = images.shape[1], h = images.shape[2], w = images.shape[3];
         using var scope = NewDisposeScope();
-        var digit = ((images.mean([1], keepdim: true) + 1) / 2).clamp(0, 1);
-        var coarse = F.interpolate(rand(n, c, 4, 4, dtype: images.dtype), [h, w], mode: InterpolationMode.Bilinear, align_corners: true);
-        var fine = F.interpolate(rand(n, c, 16, 16, dtype: images.dtype), [h, w], mode: InterpolationMode.Bilinear, align_corners: true);
+        var digit = images.mean([1], keepdim: true).mul_(0.5).add_(0.5).clamp_(0, 1);
+        var coarse = Upsample(rand(n, c, 4, 4, dtype: images.dtype), h, w);
+        var fine = Upsample(rand(n, c, 16, 16, dtype: images.dtype), h, w);
         var mix = rand(n, 1, 1, 1, dtype: images.dtype);
-        var texture = mix * coarse + (1 - mix) * fine;
-        var blended = (texture - digit).abs() * 2 - 1;
+        // In place on fresh tensors (fewer passes and allocations): texture = mix * coarse + (1 - mix) * fine, then |texture - digit| on [-1, 1].
+        var blended = fine.lerp_(coarse, mix).sub_(digit).abs_().mul_(2).sub_(1);
         var chosen = rand(n, 1, 1, 1, dtype: images.dtype).lt(probability);
         return where(chosen, blended, images).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Bilinear upsampling (align_corners) of [N, C, k, k] grids to [N, C, h, w] as two small matrix products with the
+    /// interpolation matrices: the same values as <c>F.interpolate</c>, whose CPU kernel took ~5 ms per batch here.
+    /// </summary>
+    public static Tensor Upsample(Tensor grid, long h, long w)
+    {
+        using var rows = BilinearMatrix(h, grid.shape[2], grid.dtype);
+        using var cols = BilinearMatrix(w, grid.shape[3], grid.dtype);
+        // Columns first, then rows on the transposed result: both are plain matrix products over the folded batch
+        // (a [h, k] matrix on the left of [N, C, k, w] would be a broadcast batched product, several times slower).
+        return grid.matmul(cols.t()).transpose(2, 3).matmul(rows.t()).transpose(2, 3).contiguous();
+    }
+
+    /// <summary>The [size, k] matrix whose row i holds the align_corners bilinear weights of output i on k inputs.</summary>
+    public static Tensor BilinearMatrix(long size, long k, ScalarType dtype)
+    {
+        var m = new float[size * k];
+        for (long i = 0; i < size; i++)
+        {
+            double src = size == 1 ? 0 : i * (double)(k - 1) / (size - 1);
+            long i0 = Math.Min((long)Math.Floor(src), k - 1), i1 = Math.Min(i0 + 1, k - 1);
+            float frac = (float)(src - i0);
+            m[i * k + i0] += 1 - frac;
+            m[i * k + i1] += frac;
+        }
+        return tensor(m, [size, k]).to_type(dtype);
     }
 
     public void EndEpoch(int epoch, string outDir, IProgressSink progress)

@@ -189,6 +189,18 @@ public class DannExtensionTests
     }
 
     [Fact]
+    public void MatrixUpsamplingEqualsBilinearInterpolation()
+    {
+        manual_seed(2);
+        foreach (int k in new[] { 2, 4, 16 })
+        {
+            var grid = rand(3, 2, k, k);
+            var expected = TorchSharp.torch.nn.functional.interpolate(grid, [32, 28], mode: InterpolationMode.Bilinear, align_corners: true);
+            Assert.True((DannTrainer.Upsample(grid, 32, 28) - expected).abs().max().item<float>() < 1e-5, $"k = {k}");
+        }
+    }
+
+    [Fact]
     public void TextureBlendPutsDigitsOnTexturesAsMnistMWasMade()
     {
         var black = full([256, 3, 8, 8], -1f);
