@@ -70,6 +70,7 @@ public sealed class DannTrainer : ITrainer
 
     public DannTrainer(DomainData source, DomainData target, DannOptions o)
     {
+        if (o.TextureBlend is < 0 or > 1) throw new AdversaException($"--texture-blend is a probability, 0 to 1, not {o.TextureBlend}");
         if (o.ImageSize == 0) o = o with { ImageSize = DomainData.NativeSize(source, target) };
         _o = o;
         _source = source;

@@ -156,7 +156,7 @@ public class DannExtensionTests
     }
 
     [Fact]
-    public void EveryInputSideFrom26To32GivesThe800dLatentAndOthersAreRefused()
+    public void InputSidesFrom26To32GiveThe800dLatentAndBadSettingsAreRefused()
     {
         foreach (int side in new[] { 26, 28, 32 })
         {
@@ -168,6 +168,9 @@ public class DannExtensionTests
         }
         var e = Assert.Throws<Adversa.Common.AdversaException>(() => new DannModel(imageSize: 24));
         Assert.Contains("--size must be 26 to 32", e.Message);
+        using var source = DomainData.Load("synth-svhn", null, 64, 0.1, seed: 1);
+        var blend = Assert.Throws<Adversa.Common.AdversaException>(() => new DannTrainer(source, source, new DannOptions("synth-svhn", "synth-svhn", TextureBlend: 1.5)));
+        Assert.Contains("--texture-blend is a probability", blend.Message);
     }
 
     [Fact]
