@@ -6,7 +6,7 @@ using static TorchSharp.torch.nn;
 namespace Adversa.Dann;
 
 /// <summary>
-/// DANN for 3-channel digits of side 26 to 32 (32: SVHN's size; 28: MNIST's and MNIST-M's). Feature extractor: a
+/// DANN for 3-channel digits of side 26 to 32 (32: SVHN's and MNIST-M's size; 28: MNIST's). Feature extractor: a
 /// 5x5 convolution with one max-pool, then two strided convolutions, each with BatchNorm and LeakyReLU, to an 800-d
 /// latent vector (50x4x4, the study's size, for every side in that range).
 /// Class classifier 800-100-100-10 and domain classifier 800-100-2 (BatchNorm, ReLU, Dropout), the domain one

@@ -26,16 +26,17 @@ public sealed record DomainData(string Name, ImageSet Train, ImageSet Eval, stri
     {
         var info = DatasetCatalog.Info(name);
         if (info.Kind != DatasetKind.Digits) throw new Common.AdversaException($"{name} is not a digit dataset; domains are mnist, mnistm, svhn, usps, synth-svhn, synth-mnistm");
+        ImageSet Stored(ImageSet train) => trainOnDisk ? train.MoveToDisk() : train;
         if (info.Synthetic)
         {
             var train = DatasetCatalog.Load(new DatasetRequest(name, "train", limit, dataRoot, seed));
             var test = DatasetCatalog.Load(new DatasetRequest(name, "test", limit is int l ? Math.Max(100, l / 5) : null, dataRoot, seed));
-            return new DomainData(name, trainOnDisk ? train.MoveToDisk() : train, test, $"{name} test split ({test.Count} images)");
+            return new DomainData(name, Stored(train), test, $"{name} test split ({test.Count} images)");
         }
         var all = DatasetCatalog.Load(new DatasetRequest(name, "train", limit, dataRoot, seed));
         var (rest, held) = all.SplitOffInPlace(holdout, seed: 2024);
         all.Dispose();
-        return new DomainData(name, trainOnDisk ? rest.MoveToDisk() : rest, held, $"{name} held-out {holdout:P0} of train ({held.Count} images, seed 2024, never trained on)");
+        return new DomainData(name, Stored(rest), held, $"{name} held-out {holdout:P0} of train ({held.Count} images, seed 2024, never trained on)");
     }
 
     public void Dispose()
