@@ -18,7 +18,12 @@ public static class OnnxResNetImporter
     {
         if (!File.Exists(onnxPath)) throw new AdversaException($"{onnxPath}: ONNX model not found");
         ModelProto model;
-        try { model = ModelProto.Parser.ParseFromFile(onnxPath); }
+        // Opened for shared reading: several runs (or tests) may load the backbone at the same time.
+        try
+        {
+            using var file = new FileStream(onnxPath, FileMode.Open, FileAccess.Read, FileShare.Read);
+            model = ModelProto.Parser.ParseFrom(file);
+        }
         catch (Exception e) { throw new DataFormatException(onnxPath, $"not a readable ONNX model ({e.Message})", e); }
         var graph = model.Graph;
         var init = graph.Initializer.ToDictionary(t => t.Name);
