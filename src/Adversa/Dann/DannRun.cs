@@ -20,24 +20,30 @@ public static class DannRun
         var trainer = new DannTrainer(source, target, options);
         var result = TrainingLoop.Run(trainer, new LoopOptions(options.Epochs, outDir, Resume: true, LogDir: logDir, Cancel: cancel), progress);
         if (!result.Completed) throw new OperationCanceledException($"training stopped; checkpoint {result.CheckpointPath}");
-        var targetReport = Evaluation.Evaluate(trainer.Model, target.Eval);
-        var sourceReport = Evaluation.Evaluate(trainer.Model, source.Eval);
+        var model = trainer.Reported;
+        var targetReport = Evaluation.Evaluate(model, target.Eval);
+        var sourceReport = Evaluation.Evaluate(model, source.Eval);
         AccuracyReport? adapted = null;
         if (adaBn && options.Mode != DannMode.TargetOnly)
         {
-            BatchNormRecalibration.Apply(trainer.Model, target.Train, trainer.Model.Transform);
-            adapted = Evaluation.Evaluate(trainer.Model, target.Eval);
+            BatchNormRecalibration.Apply(model, target.Train, model.Transform);
+            adapted = Evaluation.Evaluate(model, target.Eval);
         }
         return new DannResult(trainer.Options, targetReport, sourceReport, result.Seconds, result.ImagesPerSecond, result.CheckpointPath, adapted);
     }
 
-    /// <summary>Rebuilds a DANN model from its checkpoint.</summary>
+    /// <summary>Rebuilds the reported DANN model from its checkpoint: the averaged weights when the run averaged them, else the last iterate.</summary>
     public static (DannModel Model, DannOptions Options) LoadModel(string checkpoint)
     {
         var meta = Checkpoint.ReadMeta(checkpoint);
         var options = meta["options"].Deserialize<DannOptions>() ?? throw new DataFormatException(checkpoint, "no DANN options recorded");
+        if (meta["options"]!["AverageFrom"] is null) options = options with { AverageFrom = 1 }; // written before weight averaging existed
         var model = DannModel.For(options);
-        Checkpoint.LoadModules(checkpoint, DannTrainer.Kind, new Dictionary<string, nn.Module> { ["model"] = model });
+        var modules = new Dictionary<string, nn.Module> { ["model"] = model };
+        var average = options.AverageFrom < 1 ? new WeightAverage(DannModel.For(options)) : null;
+        if (average is not null) modules["average"] = average;
+        Checkpoint.LoadModules(checkpoint, DannTrainer.Kind, modules);
+        if (average is { Count: > 0 }) model = (DannModel)average.Averaged;
         model.eval();
         return (model, options);
     }

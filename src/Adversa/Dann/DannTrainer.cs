@@ -39,7 +39,12 @@ public sealed record DannOptions(
     double PseudoLabelWeight = 1,
     bool ColorJitter = false,
     double TextureBlend = 0,
-    int ImageSize = 0);
+    int ImageSize = 0,
+    double AverageFrom = DannOptions.DefaultAverageFrom)
+{
+    /// <summary>Weights are averaged over the last quarter of training by default (<c>--average-from</c>).</summary>
+    public const double DefaultAverageFrom = 0.75;
+}
 
 /// <summary>
 /// Domain-adversarial training (Ganin et al. 2016) and its two baselines. Each step takes a labelled batch
@@ -57,7 +62,15 @@ public sealed class DannTrainer : ITrainer
     IEnumerator<Batch>? _targetStream;
     int _targetEpoch = -1;
 
+    /// <summary>The model being trained (the last iterate).</summary>
     public DannModel Model { get; }
+
+    /// <summary>The running average of the weights from <see cref="DannOptions.AverageFrom"/> on; null when off.</summary>
+    public WeightAverage? Average { get; }
+
+    /// <summary>The model that is reported: the averaged one once averaging has begun, else the last iterate.</summary>
+    public DannModel Reported => Average is { Count: > 0 } ? (DannModel)Average.Averaged : Model;
+
     public optim.Optimizer Optimizer { get; }
     public Checkpoint State { get; }
     public int BatchesPerEpoch => _labelled.BatchesPerEpoch;
@@ -71,6 +84,7 @@ public sealed class DannTrainer : ITrainer
     public DannTrainer(DomainData source, DomainData target, DannOptions o)
     {
         if (o.TextureBlend is < 0 or > 1) throw new AdversaException($"--texture-blend is a probability, 0 to 1, not {o.TextureBlend}");
+        if (o.AverageFrom is < 0 or > 1) throw new AdversaException($"--average-from is a point of training progress, 0 to 1 (1 = off), not {o.AverageFrom}");
         if (o.ImageSize == 0) o = o with { ImageSize = DomainData.NativeSize(source, target) };
         _o = o;
         _source = source;
@@ -85,6 +99,11 @@ public sealed class DannTrainer : ITrainer
         };
         (_labelled, _unlabelled) = AdaptationSetup.Loaders(source, target, o.Mode, o.Batch, Model.Transform, o.Seed);
         State = AdaptationSetup.Checkpoint(Kind, o, source, target, Model, Optimizer);
+        if (o.AverageFrom < 1)
+        {
+            Average = new WeightAverage(DannModel.For(o));
+            State.Modules["average"] = Average;
+        }
     }
 
     public IEnumerable<Batch> Batches(int epoch, int skipBatches) => _labelled.Epoch(epoch, skipBatches);
@@ -118,6 +137,13 @@ public sealed class DannTrainer : ITrainer
     }
 
     public IReadOnlyList<(string Name, double Value)> Step(Batch batch, int epoch, long step)
+    {
+        var metrics = OptimizerStep(batch, epoch, step);
+        Average?.AfterStep(Model, step, TotalSteps, _o.AverageFrom);
+        return metrics;
+    }
+
+    IReadOnlyList<(string Name, double Value)> OptimizerStep(Batch batch, int epoch, long step)
     {
         double progress = Math.Min(1.0, (double)step / Math.Max(1, TotalSteps));
         if (_o.AnnealLearningRate)
@@ -233,12 +259,18 @@ public sealed class DannTrainer : ITrainer
         return tensor(m, [size, k]).to_type(dtype);
     }
 
+    /// <summary>What the reported model is, in words, for outputs and result files.</summary>
+    public static string ReportedName(double averageFrom) =>
+        averageFrom < 1 ? $"the weights averaged over the last {1 - averageFrom:P0} of training's steps" : "the last epoch's weights";
+
     public void EndEpoch(int epoch, string outDir, IProgressSink progress)
     {
         var source = Evaluation.Evaluate(Model, _source.Eval);
         var target = Evaluation.Evaluate(Model, _target.Eval);
         Model.train();
-        var line = $"epoch {epoch + 1}: source eval accuracy {source.Accuracy:P2}, target eval accuracy {target.Accuracy:P2} (monitoring only; the reported model is the last epoch's)";
+        var averaged = Average is { Count: > 0 } ? $", averaged weights ({Average.Count} steps) {Evaluation.Evaluate(Reported, _target.Eval).Accuracy:P2}" : "";
+        var line = $"epoch {epoch + 1}: source eval accuracy {source.Accuracy:P2}, target eval accuracy {target.Accuracy:P2}{averaged} " +
+                   $"(monitoring only; reported: {ReportedName(_o.AverageFrom)})";
         EpochLog.Add(line);
         progress.Log(line);
     }

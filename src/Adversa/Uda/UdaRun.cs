@@ -15,7 +15,7 @@ public static class UdaRun
     /// <summary>The accuracy table's row name for this model.</summary>
     public const string RowName = "improved UDA (ResNet18)";
 
-    /// <summary>Trains (resuming a finished or partial run in <paramref name="outDir"/>) and evaluates the last epoch on both domains.</summary>
+    /// <summary>Trains (resuming a finished or partial run in <paramref name="outDir"/>) and evaluates the reported model on both domains.</summary>
     public static UdaResult TrainAndEvaluate(DomainData source, DomainData target, UdaOptions options, string outDir, IProgressSink progress,
                                              string? logDir = null, CancellationToken cancel = default)
     {
@@ -25,14 +25,19 @@ public static class UdaRun
         return new UdaResult(options, trainer.Evaluate(target), trainer.Evaluate(source), result.Seconds, result.ImagesPerSecond, result.CheckpointPath);
     }
 
-    /// <summary>Rebuilds a UDA model (architecture from the recorded options, weights from the checkpoint) in eval mode.</summary>
+    /// <summary>Rebuilds the reported UDA model (architecture from the recorded options, weights from the checkpoint: the averaged ones when the run averaged them) in eval mode.</summary>
     public static (UdaModel Model, UdaOptions Options, ImageTransform Transform) LoadModel(string checkpoint)
     {
         var meta = Checkpoint.ReadMeta(checkpoint);
         if ((string?)meta["kind"] != UdaTrainer.Kind) throw new AdversaException($"{checkpoint}: is a '{meta["kind"]}' checkpoint, not '{UdaTrainer.Kind}'");
         var options = meta["options"].Deserialize<UdaOptions>() ?? throw new DataFormatException(checkpoint, "no UDA options recorded");
+        if (meta["options"]!["AverageFrom"] is null) options = options with { AverageFrom = 1 }; // written before weight averaging existed
         var model = new UdaModel(options.Backbone.CreateEmpty(), options.TopStages);
-        Checkpoint.LoadModules(checkpoint, UdaTrainer.Kind, new Dictionary<string, nn.Module> { ["model"] = model });
+        var modules = new Dictionary<string, nn.Module> { ["model"] = model };
+        var average = options.AverageFrom < 1 ? new WeightAverage(new UdaModel(options.Backbone.CreateEmpty(), options.TopStages)) : null;
+        if (average is not null) modules["average"] = average;
+        Checkpoint.LoadModules(checkpoint, UdaTrainer.Kind, modules);
+        if (average is { Count: > 0 }) model = (UdaModel)average.Averaged;
         model.eval();
         return (model, options, options.Backbone.Transform(options.ImageSize, options.Grayscale));
     }

@@ -18,27 +18,29 @@ namespace Adversa.Uda;
 /// <param name="TopStages">Backbone stages (from layer4 down) that fine-tuning trains; the stages below stay frozen and are cached.</param>
 /// <param name="Grayscale">Feed both domains as grey images (colour is MNIST-M's most obvious domain cue).</param>
 /// <param name="TargetEntropy">Weight of the target conditional-entropy loss (VADA), as in DANN; 0 = off.</param>
-/// <param name="DecayAfter">Fine-tuning epochs after which the rate is multiplied by <paramref name="DecayFactor"/>.</param>
+/// <param name="DecayAfter">Fine-tuning epochs after which the rates are multiplied by <paramref name="DecayFactor"/>; 0 = never (the study: 3).</param>
+/// <param name="AverageFrom">Training progress (0-1) after which the weights are averaged and the average reported; 1 = off (the last epoch's).</param>
 public sealed record UdaOptions(
     string Source,
     string Target,
     DannMode Mode = DannMode.Dann,
     string? BackboneWeights = null,
     string Arch = "resnet18",
-    int ImageSize = 64,
-    int FrozenEpochs = 3,
-    int FineTuneEpochs = 2,
+    int ImageSize = 32,
+    int FrozenEpochs = 2,
+    int FineTuneEpochs = 10,
     int Batch = 128,
     double HeadLr = 1e-3,
     double FineTuneLr = 2e-4,
-    int DecayAfter = 3,
+    int DecayAfter = 0,
     double DecayFactor = 0.1,
     double LambdaMax = 0.3,
     double Holdout = 0.1,
     long Seed = 1,
     bool Grayscale = false,
-    int TopStages = 1,
-    double TargetEntropy = 0)
+    int TopStages = 3,
+    double TargetEntropy = 0,
+    double AverageFrom = DannOptions.DefaultAverageFrom)
 {
     [JsonIgnore] public int Epochs => FrozenEpochs + FineTuneEpochs;
     [JsonIgnore] public UdaBackbone Backbone => new(BackboneWeights, Arch);
@@ -50,6 +52,7 @@ public sealed record UdaOptions(
         if (ImageSize < 32) throw new AdversaException($"--size must be at least 32 (the backbone divides it by 32), not {ImageSize}");
         if (TopStages is < 0 or > 4) throw new AdversaException($"--finetune-stages must be 0 to 4, not {TopStages}");
         if (Batch < 2) throw new AdversaException($"--batch must be at least 2 (batch norm), not {Batch}");
+        if (AverageFrom is < 0 or > 1) throw new AdversaException($"--average-from is a point of training progress, 0 to 1 (1 = off), not {AverageFrom}");
         return this;
     }
 }
@@ -59,7 +62,7 @@ public sealed record UdaOptions(
 /// below the top <c>TopStages</c>) never trains, so its output for every image is computed once and cached: the main
 /// speed lever on a CPU. Frozen phase: the top stages run without gradients and only the head and classifiers train
 /// (Adam, HeadLr). Fine-tuning: the top stages train too (FineTuneLr; the head keeps HeadLr; both decayed after
-/// DecayAfter epochs); the backbone's batch norm keeps its ImageNet statistics. The reversal strength follows
+/// DecayAfter epochs when it is set); the backbone's batch norm keeps its ImageNet statistics. The reversal strength follows
 /// Ganin's schedule over the whole run. Source and target go through as one batch, as in DANN.
 /// </summary>
 public sealed class UdaTrainer : ITrainer, IDisposable
@@ -74,7 +77,15 @@ public sealed class UdaTrainer : ITrainer, IDisposable
     FeatureCache? _labelledCache, _unlabelledCache, _sourceEvalCache, _targetEvalCache;
     (int Epoch, Tensor Order)? _targetOrder;
 
+    /// <summary>The model being trained (the last iterate).</summary>
     public UdaModel Model { get; }
+
+    /// <summary>The running average of the weights from <see cref="UdaOptions.AverageFrom"/> on; null when off.</summary>
+    public WeightAverage? Average { get; }
+
+    /// <summary>The model that is reported: the averaged one once averaging has begun, else the last iterate.</summary>
+    public UdaModel Reported => Average is { Count: > 0 } ? (UdaModel)Average.Averaged : Model;
+
     public ImageTransform Transform { get; }
     public optim.Optimizer Optimizer { get; }
     public Checkpoint State { get; }
@@ -101,6 +112,11 @@ public sealed class UdaTrainer : ITrainer, IDisposable
         }, o.HeadLr, beta1: 0.9, beta2: 0.999);
         (_labelled, _unlabelled) = AdaptationSetup.Loaders(source, target, o.Mode, o.Batch, Transform, o.Seed);
         State = AdaptationSetup.Checkpoint(Kind, o, source, target, Model, Optimizer, ("backbone", o.Backbone.Describe()));
+        if (o.AverageFrom < 1)
+        {
+            Average = new WeightAverage(new UdaModel(o.Backbone.CreateEmpty(), o.TopStages));
+            State.Modules["average"] = Average;
+        }
     }
 
     bool Frozen(int epoch) => epoch < _o.FrozenEpochs;
@@ -147,11 +163,18 @@ public sealed class UdaTrainer : ITrainer, IDisposable
     public (double Head, double Backbone) LearningRates(int epoch)
     {
         if (Frozen(epoch)) return (_o.HeadLr, 0);
-        double decay = epoch - _o.FrozenEpochs >= _o.DecayAfter ? _o.DecayFactor : 1;
+        double decay = _o.DecayAfter > 0 && epoch - _o.FrozenEpochs >= _o.DecayAfter ? _o.DecayFactor : 1;
         return (_o.HeadLr * decay, _o.FineTuneLr * decay);
     }
 
     public IReadOnlyList<(string Name, double Value)> Step(Batch batch, int epoch, long step)
+    {
+        var metrics = OptimizerStep(batch, epoch, step);
+        Average?.AfterStep(Model, step, TotalSteps, _o.AverageFrom);
+        return metrics;
+    }
+
+    IReadOnlyList<(string Name, double Value)> OptimizerStep(Batch batch, int epoch, long step)
     {
         bool frozen = Frozen(epoch);
         var (headLr, lr) = LearningRates(epoch);
@@ -186,23 +209,26 @@ public sealed class UdaTrainer : ITrainer, IDisposable
         return Model.Latent(map);
     }
 
-    /// <summary>Accuracy on a domain's evaluation part (through its cached bottom maps; the bottom never trains).</summary>
-    public AccuracyReport Evaluate(DomainData domain)
+    /// <summary>Accuracy of the reported model on a domain's evaluation part (through its cached bottom maps; the bottom never trains).</summary>
+    public AccuracyReport Evaluate(DomainData domain) => Evaluate(Reported, domain);
+
+    AccuracyReport Evaluate(UdaModel model, DomainData domain)
     {
-        Model.eval();
+        model.eval();
         var cache = domain == _source ? Cache(ref _sourceEvalCache, domain.Eval)
                   : domain == _target ? Cache(ref _targetEvalCache, domain.Eval)
                   : throw new ArgumentException("not one of this trainer's domains", nameof(domain));
-        var predicted = Evaluation.PredictLabels(cache.Count, (s, n) => Model.ClassLogits(Model.LatentFromBottom(cache.Maps.narrow(0, s, n))));
+        var predicted = Evaluation.PredictLabels(cache.Count, (s, n) => model.ClassLogits(model.LatentFromBottom(cache.Maps.narrow(0, s, n))));
         return Evaluation.Report(domain.Eval, predicted);
     }
 
     public void EndEpoch(int epoch, string outDir, IProgressSink progress)
     {
-        var source = Evaluate(_source);
-        var target = Evaluate(_target);
+        var source = Evaluate(Model, _source);
+        var target = Evaluate(Model, _target);
+        var averaged = Average is { Count: > 0 } ? $", averaged weights ({Average.Count} steps) {Evaluate(Reported, _target).Accuracy:P2}" : "";
         progress.Log($"epoch {epoch + 1} ({(Frozen(epoch) ? "backbone frozen" : "fine-tuning")}): source eval accuracy {source.Accuracy:P2}, " +
-                     $"target eval accuracy {target.Accuracy:P2} (monitoring only; the reported model is the last epoch's)");
+                     $"target eval accuracy {target.Accuracy:P2}{averaged} (monitoring only; reported: {DannTrainer.ReportedName(_o.AverageFrom)})");
     }
 
     public void Dispose()

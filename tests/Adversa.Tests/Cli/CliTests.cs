@@ -150,13 +150,22 @@ public class DannCliTests
         var run = dir["run"];
         var (code, output, err) = CliTests.Run("dann", "train", "--limit", "256", "--epochs", "1", "--batch", "64", "--out", run);
         Assert.True(code == 0, err);
-        Assert.Contains("model: last epoch (no selection on target labels)", output);
-        Assert.True(File.Exists(Path.Combine(run, "result.json")));
+        Assert.Contains("model: the weights averaged over the last 25", output); // the default --average-from 0.75
+        var result = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "result.json"))).RootElement;
+        double trained = result.GetProperty("target").GetProperty("accuracy").GetDouble();
         var ckpt = Path.Combine(run, "checkpoint.zip");
 
         (code, output, err) = CliTests.Run("dann", "eval", "--checkpoint", ckpt, "--domain", "synth-mnistm", "--limit", "256");
         Assert.True(code == 0, err);
         Assert.Contains("per class:", output);
+        Assert.Contains($"accuracy {trained:P2}", output); // eval loads the reported (averaged) weights, not the last iterate
+
+        (code, output, err) = CliTests.Run("dann", "train", "--limit", "256", "--epochs", "1", "--batch", "64", "--average-from", "1", "--out", dir["last"]);
+        Assert.True(code == 0, err);
+        Assert.Contains("model: the last epoch's weights (no selection on target labels)", output);
+        (code, _, err) = CliTests.Run("dann", "train", "--limit", "256", "--average-from", "1.5", "--out", dir["bad"]);
+        Assert.Equal(2, code);
+        Assert.Contains("--average-from", err);
 
         // predict over a folder of PNGs, then score against the true labels
         Directory.CreateDirectory(dir["images"]);
@@ -198,7 +207,7 @@ public class DannCliTests
         var (code, output, err) = CliTests.Run("uda", "train", "--limit", "160", "--epochs", "2", "--frozen-epochs", "1", "--batch", "32", "--size", "32", "--out", run);
         Assert.True(code == 0, err);
         Assert.Contains("1 frozen + 1 fine-tuning epochs", output);
-        Assert.Contains("model: last epoch (no selection on target labels)", output);
+        Assert.Contains("model: the weights averaged over the last 25", output);
         var ckpt = Path.Combine(run, "checkpoint.zip");
         var result = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "result.json"))).RootElement;
         double trained = result.GetProperty("target").GetProperty("accuracy").GetDouble();

@@ -99,11 +99,12 @@ public class DannExtensionTests
     [Fact]
     public void InterruptedThenResumedRunEndsWithTheSameWeights()
     {
-        // Stopped in the second epoch: the resumed run must rebuild the target stream at the right batch and
-        // redraw the same intensity flips (global RNG restored from the checkpoint).
+        // Stopped in the second epoch: the resumed run must rebuild the target stream at the right batch,
+        // redraw the same intensity flips (global RNG restored from the checkpoint) and continue the weight
+        // average begun halfway through.
         using var source = DomainData.Load("synth-svhn", null, 256, 0.1, seed: 6);
         using var target = DomainData.Load("synth-mnistm", null, 200, 0.1, seed: 6);
-        DannOptions Options() => new("synth-svhn", "synth-mnistm", DannMode.Dann, Epochs: 2, Batch: 32, Seed: 6, IntensityFlip: true, Width: 8);
+        DannOptions Options() => new("synth-svhn", "synth-mnistm", DannMode.Dann, Epochs: 2, Batch: 32, Seed: 6, IntensityFlip: true, Width: 8, AverageFrom: 0.5);
         using var dirA = new TempDir();
         using var dirB = new TempDir();
         var a = new DannTrainer(source, target, Options());
@@ -118,7 +119,13 @@ public class DannExtensionTests
         Assert.True(rest.Completed);
         Assert.Equal(full.Steps - b1.BatchesPerEpoch - 2, rest.Steps);
         TensorAssert.SameState(a.Model, b2.Model);
+        TensorAssert.SameState(a.Average!, b2.Average!);
+        Assert.Equal(a.BatchesPerEpoch, a.Average!.Count); // the steps ending after half of training
         Assert.Equal(a.State.History["domain_loss"], b2.State.History["domain_loss"]);
+        // The checkpoint's reported model is the average, not the last iterate.
+        var (loaded, _) = DannRun.LoadModel(full.CheckpointPath);
+        TensorAssert.SameState(a.Average.Averaged, loaded);
+        Assert.Throws<Adversa.Common.AdversaException>(() => new DannTrainer(source, target, Options() with { AverageFrom = 1.5 }));
     }
 
     [Fact]
