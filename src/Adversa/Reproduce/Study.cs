@@ -21,8 +21,8 @@ public sealed record StudySize(
     int UdaSize, int UdaFrozenEpochs, int UdaFineTuneEpochs)
 {
     public static readonly StudySize Tiny = new("tiny", 64, 8, 16, 1, 16, 20, 32, 20, 1, 256, 1, 64, 40, 250, 32, 1, 1);
-    public static readonly StudySize Quick = new("quick", 1500, 32, 100, 10, 32, 500, 64, 300, 2, 3000, 3, 128, 500, 1000, 64, 3, 1);
-    public static readonly StudySize Full = new("full", null, 64, 100, 25, 64, 2500, 112, 1000, 3, null, 20, 128, 1000, 1000, 64, 3, 2);
+    public static readonly StudySize Quick = new("quick", 1500, 32, 100, 10, 32, 500, 64, 300, 2, 3000, 3, 128, 500, 1000, 32, 3, 1);
+    public static readonly StudySize Full = new("full", null, 64, 100, 25, 64, 2500, 112, 1000, 3, null, 20, 128, 1000, 1000, 32, 2, 10);
 
     public static StudySize Parse(string name) => name switch
     {
@@ -108,6 +108,7 @@ public sealed class Study(StudyOptions o, IProgressSink progress)
                 _timings.Add((name, stored.GetProperty("seconds").GetDouble(), true));
                 return stored.GetProperty("result").Deserialize<T>(Common.Json.Options)!;
             }
+            else if (Directory.Exists(dir)) Directory.Delete(dir, true); // finished under other settings: its checkpoint must not be resumed
         }
         if (o.Force && Directory.Exists(dir)) Directory.Delete(dir, true);
         Directory.CreateDirectory(dir);
@@ -191,7 +192,7 @@ public sealed class Study(StudyOptions o, IProgressSink progress)
             foreach (var mode in new[] { DannMode.SourceOnly, DannMode.Dann, DannMode.TargetOnly })
             {
                 var name = $"dann-{src}-to-{tgt}-{DannRun.ModeName(mode)}";
-                runs.Add(Part(name, new { src, tgt, mode, s.Digits, s.DannEpochs, s.DannBatch, adaBn = true, o.Seed }, dir =>
+                runs.Add(Part(name, new { src, tgt, mode, s.Digits, s.DannEpochs, s.DannBatch, adaBn = true, o.Seed, DannOptions.DefaultAverageFrom }, dir =>
                 {
                     using var source = DomainData.Load(src, o.DataRoot, s.Digits, 0.1, o.Seed);
                     using var target = DomainData.Load(tgt, o.DataRoot, s.Digits, 0.1, o.Seed);
@@ -210,10 +211,10 @@ public sealed class Study(StudyOptions o, IProgressSink progress)
         var uda = new[] { (a, b), (b, a) }.Select(pair => UdaRun(pair.Item1, pair.Item2)).ToList();
         rows.Add([Uda.UdaRun.RowName, .. uda.Select(u => F(100 * u.TargetAccuracy))]);
         report.Grid(["method", .. columns], rows);
-        report.P($"Last epoch of each run ({s.DannEpochs} epochs, batch {s.DannBatch}); no model selection on target labels. " +
+        report.P($"Reported: {DannTrainer.ReportedName(DannOptions.DefaultAverageFrom)} of each run ({s.DannEpochs} epochs, batch {s.DannBatch}); no model selection on target labels. " +
                  "'+ AdaBN' rows: the same models with batch-norm statistics recalibrated on the target's unlabelled training images (no labels used). " +
                  $"Evaluation parts: {string.Join("; ", runs.Select(r => r.Evaluation).Distinct())}. " +
-                 $"Improved UDA: ImageNet ResNet18 backbone at {s.UdaSize}x{s.UdaSize}, {s.UdaFrozenEpochs} epochs frozen (cached features) + {s.UdaFineTuneEpochs} fine-tuning, batch {s.DannBatch}.");
+                 $"Improved UDA: ImageNet ResNet18 backbone at {s.UdaSize}x{s.UdaSize}, {s.UdaFrozenEpochs} epochs frozen (cached features) + {s.UdaFineTuneEpochs} fine-tuning layer2 to layer4, batch {s.DannBatch}.");
         _uda = uda;
         return runs;
     }
@@ -224,7 +225,7 @@ public sealed class Study(StudyOptions o, IProgressSink progress)
     UdaPart UdaRun(string src, string tgt)
     {
         var s = o.Size;
-        return Part($"uda-{src}-to-{tgt}", new { src, tgt, s.Digits, s.UdaSize, s.UdaFrozenEpochs, s.UdaFineTuneEpochs, s.DannBatch, o.Seed }, dir =>
+        return Part($"uda-{src}-to-{tgt}", new { src, tgt, s.Digits, s.UdaSize, s.UdaFrozenEpochs, s.UdaFineTuneEpochs, s.DannBatch, o.Seed, DannOptions.DefaultAverageFrom }, dir =>
         {
             using var source = DomainData.Load(src, o.DataRoot, s.Digits, 0.1, o.Seed);
             using var target = DomainData.Load(tgt, o.DataRoot, s.Digits, 0.1, o.Seed);

@@ -31,5 +31,16 @@ public class ReproduceTests
         Assert.True(code == 0, err);
         Assert.Contains("| dcgan | ", File.ReadAllText(dir["index.md"]));
         Assert.Contains("| yes |", File.ReadAllText(dir["index.md"]));
+
+        // A part finished under other settings is trained again from scratch, never resumed from its old checkpoint.
+        var part = Directory.GetDirectories(Path.Combine(dir.Path, "parts"), "dann-*-dann").First();
+        var marker = Path.Combine(part, "done.json");
+        File.WriteAllText(marker, File.ReadAllText(marker).Replace("\"settings\": \"", "\"settings\": \"older "));
+        Assert.Contains("older", File.ReadAllText(marker));
+        File.WriteAllText(Path.Combine(part, "checkpoint.zip"), "not a checkpoint");
+        (code, output, err) = CliTests.Run("reproduce", "--size", "tiny", "--out", dir.Path);
+        Assert.True(code == 0, err);
+        Assert.DoesNotContain("older", File.ReadAllText(marker));
+        Assert.Equal("PK"u8.ToArray(), File.ReadAllBytes(Path.Combine(part, "checkpoint.zip"))[..2]); // a zip again: retrained, not resumed
     }
 }
