@@ -85,7 +85,7 @@ public static class DannCommands
         var output = CommonOptions.Out("runs/dann", "Run folder: checkpoint.zip, loss.png, result.json");
         var resume = new Option<bool>("--resume") { Description = "Continue from <out>/checkpoint.zip exactly where it stopped" };
         var logdir = new Option<string?>("--logdir") { Description = "Also write TensorBoard scalars to this folder" };
-        var cmd = new Command("train", "Train one model (source-only, DANN or target-only) and report its target accuracy (last epoch, or the weight average with --average-from)")
+        var cmd = new Command("train", "Train one model (source-only, DANN or target-only) and report its target accuracy (of the weights averaged over the last quarter of training by default; --average-from 1: the last epoch's)")
             .With([source, target, mode, .. t.All, output, resume, logdir]);
         cmd.SetAction(p =>
         {
