@@ -38,14 +38,7 @@ public static class DannRun
         var meta = Checkpoint.ReadMeta(checkpoint);
         var options = meta["options"].Deserialize<DannOptions>() ?? throw new DataFormatException(checkpoint, "no DANN options recorded");
         if (meta["options"]!["AverageFrom"] is null) options = options with { AverageFrom = 1 }; // written before weight averaging existed
-        var model = DannModel.For(options);
-        var modules = new Dictionary<string, nn.Module> { ["model"] = model };
-        var average = options.AverageFrom < 1 ? new WeightAverage(DannModel.For(options)) : null;
-        if (average is not null) modules["average"] = average;
-        Checkpoint.LoadModules(checkpoint, DannTrainer.Kind, modules);
-        if (average is { Count: > 0 }) model = (DannModel)average.Averaged;
-        model.eval();
-        return (model, options);
+        return (WeightAverage.LoadReported(checkpoint, DannTrainer.Kind, () => DannModel.For(options), options.AverageFrom < 1), options);
     }
 
     public static string ModeName(DannMode mode) => mode switch

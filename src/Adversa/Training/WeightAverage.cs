@@ -36,6 +36,23 @@ public sealed class WeightAverage : nn.Module
         if ((double)(step + 1) / Math.Max(1, totalSteps) > from) Update(online);
     }
 
+    /// <summary>
+    /// The model a checkpoint reports, in eval mode: its weight average (module "average") when the run averaged and
+    /// the average holds steps, else the trained model (module "model"). <paramref name="build"/> makes an empty model
+    /// of the checkpoint's architecture.
+    /// </summary>
+    public static T LoadReported<T>(string checkpoint, string kind, Func<T> build, bool averaged) where T : nn.Module
+    {
+        var model = build();
+        var average = averaged ? new WeightAverage(build()) : null;
+        var modules = new Dictionary<string, nn.Module> { ["model"] = model };
+        if (average is not null) modules["average"] = average;
+        Checkpoint.LoadModules(checkpoint, kind, modules);
+        var reported = average is { Count: > 0 } ? (T)average.Averaged : model;
+        reported.eval();
+        return reported;
+    }
+
     /// <summary>Adds the online model's current weights to the average.</summary>
     public void Update(nn.Module online)
     {

@@ -32,13 +32,7 @@ public static class UdaRun
         if ((string?)meta["kind"] != UdaTrainer.Kind) throw new AdversaException($"{checkpoint}: is a '{meta["kind"]}' checkpoint, not '{UdaTrainer.Kind}'");
         var options = meta["options"].Deserialize<UdaOptions>() ?? throw new DataFormatException(checkpoint, "no UDA options recorded");
         if (meta["options"]!["AverageFrom"] is null) options = options with { AverageFrom = 1 }; // written before weight averaging existed
-        var model = new UdaModel(options.Backbone.CreateEmpty(), options.TopStages);
-        var modules = new Dictionary<string, nn.Module> { ["model"] = model };
-        var average = options.AverageFrom < 1 ? new WeightAverage(new UdaModel(options.Backbone.CreateEmpty(), options.TopStages)) : null;
-        if (average is not null) modules["average"] = average;
-        Checkpoint.LoadModules(checkpoint, UdaTrainer.Kind, modules);
-        if (average is { Count: > 0 }) model = (UdaModel)average.Averaged;
-        model.eval();
+        var model = WeightAverage.LoadReported(checkpoint, UdaTrainer.Kind, () => new UdaModel(options.Backbone.CreateEmpty(), options.TopStages), options.AverageFrom < 1);
         return (model, options, options.Backbone.Transform(options.ImageSize, options.Grayscale));
     }
 }
