@@ -37,6 +37,19 @@ public static class DannCommands
         DefaultValueFactory = _ => 0.0,
     };
 
+    /// <summary>--color-jitter, shared with <c>uda train</c>.</summary>
+    public static Option<bool> ColorJitterOption() => new("--color-jitter")
+    {
+        Description = "Augment labelled images with a random sign, contrast and brightness per colour channel (contains --intensity-flip, which it replaces); helps MNIST-like sources, stops an SVHN source from learning",
+    };
+
+    /// <summary>--texture-blend, shared with <c>uda train</c>.</summary>
+    public static Option<double> TextureBlendOption() => new("--texture-blend")
+    {
+        Description = "Probability (0-1) of putting each labelled image on a random procedural colour texture as |texture - digit|, the recipe MNIST-M was built with (no target images used); 0 = off",
+        DefaultValueFactory = _ => 0,
+    };
+
     /// <summary>The training options shared by train and table, declared once.</summary>
     sealed class TrainingOptions
     {
@@ -53,8 +66,8 @@ public static class DannCommands
         public readonly Option<bool> InstanceNorm = new("--instance-norm") { Description = "Standardise each input image per channel (zero mean, unit variance) before the network, as VADA does: removes each domain's global colour and contrast" };
         public readonly Option<double> TargetEntropy = TargetEntropyOption();
         public readonly Option<bool> IntensityFlip = new("--intensity-flip") { Description = "Augment labelled images by inverting each colour channel with probability 1/2 (French et al. 2018): digits in both polarities, as in MNIST-M and SVHN. Helps single-polarity sources (MNIST -> MNIST-M: 42.9% -> 70.4% at 3 short epochs); hurts SVHN sources" };
-        public readonly Option<bool> ColorJitter = new("--color-jitter") { Description = "Augment labelled images with a random sign, contrast and brightness per colour channel (contains --intensity-flip, which it replaces)" };
-        public readonly Option<double> TextureBlend = new("--texture-blend") { Description = "Probability (0-1) of putting each labelled image on a random procedural colour texture as |texture - digit|, the recipe MNIST-M was built with (no target images used); 0 = off", DefaultValueFactory = _ => 0 };
+        public readonly Option<bool> ColorJitter = ColorJitterOption();
+        public readonly Option<double> TextureBlend = TextureBlendOption();
         public readonly Option<double> PseudoLabel = new("--pseudo-label") { Description = "Self-training on the target: cross-entropy against the model's own prediction wherever its confidence reaches this threshold (e.g. 0.95; 0 = off), ramped in with the reversal schedule", DefaultValueFactory = _ => 0.0 };
         public readonly Option<double> PseudoWeight = new("--pseudo-weight") { Description = "Weight of the --pseudo-label loss", DefaultValueFactory = _ => 1.0 };
         public readonly Option<double> AverageFrom = AverageFromOption();

@@ -26,7 +26,7 @@ public static class UdaCommands
         var backbone = new Option<string>("--backbone") { Description = $"Pretrained backbone when no --backbone-weights is given: {UdaBackbone.DefaultName} (ML.NET's ONNX ImageNet ResNet18, shipped offline)", DefaultValueFactory = _ => UdaBackbone.DefaultName }
             .AcceptOnlyFromAmong(UdaBackbone.DefaultName);
         var weights = new Option<string?>("--backbone-weights") { Description = "A torchvision ResNet state_dict (.pth, e.g. torch.save(resnet34(weights=...).state_dict(), f)) to use instead; inputs then use ImageNet mean/std" };
-        var arch = new Option<string>("--arch") { Description = "Architecture of --backbone-weights: resnet18 or resnet34", DefaultValueFactory = _ => "resnet18" }.AcceptOnlyFromAmong("resnet18", "resnet34");
+        var arch = new Option<string>("--arch") { Description = "Architecture of --backbone-weights: resnet18, resnet34 (the study's) or resnet50 (2048-channel layer4 map)", DefaultValueFactory = _ => "resnet18" }.AcceptOnlyFromAmong(Backbones.ResNet.TorchvisionArchitectures);
         var size = new Option<int>("--size") { Description = "Side the digits are resized to before the backbone (32: 1x1 layer4 map, fastest, and with 3 fine-tuned stages the most accurate measured; 64: 2x2 map)", DefaultValueFactory = _ => 32 };
         var gray = new Option<bool>("--grayscale") { Description = "Average the colour channels of both domains before the backbone (colour is MNIST-M's most obvious domain cue)" };
         var epochs = CommonOptions.Epochs(12);
@@ -39,13 +39,14 @@ public static class UdaCommands
         var lambdaMax = new Option<double>("--lambda-max") { Description = "Scale of the reversal schedule lambda_p = max * (2/(1+exp(-10p)) - 1)", DefaultValueFactory = _ => 0.3 };
         var entropy = DannCommands.TargetEntropyOption();
         var average = DannCommands.AverageFromOption();
+        var (jitter, texture) = (DannCommands.ColorJitterOption(), DannCommands.TextureBlendOption());
         var holdout = new Option<double>("--holdout") { Description = "Fraction of a real dataset's training files held out for evaluation when it has no test files", DefaultValueFactory = _ => 0.1 };
         var (root, limit, seed, threads, device) = (CommonOptions.DataRoot(), CommonOptions.Limit(), CommonOptions.Seed(), CommonOptions.Threads(), CommonOptions.Device());
         var output = CommonOptions.Out("runs/uda", "Run folder: checkpoint.zip, loss.png, result.json");
         var resume = new Option<bool>("--resume") { Description = "Continue from <out>/checkpoint.zip exactly where it stopped" };
         var logdir = new Option<string?>("--logdir") { Description = "Also write TensorBoard scalars to this folder" };
         var cmd = new Command("train", "Train the improved UDA model and report its target accuracy (of the weights averaged over the last quarter of training by default; --average-from 1: the last epoch's)")
-            .With(source, target, mode, backbone, weights, arch, size, gray, epochs, frozen, stages, batch, headLr, lr, decayAfter, lambdaMax, entropy, average, holdout, root, limit, seed, threads, device, output, resume, logdir);
+            .With(source, target, mode, backbone, weights, arch, size, gray, epochs, frozen, stages, batch, headLr, lr, decayAfter, lambdaMax, entropy, average, jitter, texture, holdout, root, limit, seed, threads, device, output, resume, logdir);
         cmd.SetAction(p =>
         {
             CommonOptions.Configure(p, threads, seed, device);
@@ -53,12 +54,12 @@ public static class UdaCommands
             var options = new UdaOptions(p.GetValue(source)!, p.GetValue(target)!, DannRun.ParseMode(p.GetValue(mode)!), p.GetValue(weights), p.GetValue(arch)!, p.GetValue(size),
                 frozenEpochs, total - frozenEpochs, p.GetValue(batch), p.GetValue(headLr), p.GetValue(lr), p.GetValue(decayAfter), 0.1,
                 p.GetValue(lambdaMax), p.GetValue(holdout), p.GetValue(seed), p.GetValue(gray), p.GetValue(stages), p.GetValue(entropy),
-                p.GetValue(average)).Validate();
+                p.GetValue(average), p.GetValue(jitter), p.GetValue(texture)).Validate();
             using var src = DomainData.Load(options.Source, p.GetValue(root), p.GetValue(limit), options.Holdout, options.Seed);
             using var tgt = DomainData.Load(options.Target, p.GetValue(root), p.GetValue(limit), options.Holdout, options.Seed);
             var o = p.InvocationConfiguration.Output;
             o.WriteLine($"improved UDA ({DannRun.ModeName(options.Mode)}) {src.Name} -> {tgt.Name} on {options.Backbone.Describe()}, input {options.ImageSize}x{options.ImageSize}: " +
-                        $"{options.FrozenEpochs} frozen + {options.FineTuneEpochs} fine-tuning epochs (top {options.TopStages} stage(s)); {src.Train.Count:N0} source / {tgt.Train.Count:N0} target training images; evaluation on {tgt.EvalDescription}");
+                        $"{options.FrozenEpochs} frozen + {options.FineTuneEpochs} fine-tuning epochs (top {options.TopStages} stage(s)){Augmentation(options)}; {src.Train.Count:N0} source / {tgt.Train.Count:N0} target training images; evaluation on {tgt.EvalDescription}");
             using var trainer = new UdaTrainer(src, tgt, options, Cli.Progress());
             var dir = p.GetValue(output)!;
             int code = LoopRunner.Run(trainer, new Training.LoopOptions(options.Epochs, dir, p.GetValue(resume), 10, p.GetValue(logdir)), o);
@@ -74,6 +75,9 @@ public static class UdaCommands
         });
         return cmd;
     }
+
+    static string Augmentation(UdaOptions o) => !o.Augments ? ""
+        : $", labelled images augmented ({string.Join(", ", new[] { o.TextureBlend > 0 ? $"texture blend p={o.TextureBlend}" : null, o.ColorJitter ? "colour jitter" : null }.OfType<string>())}; their bottom maps computed per step)";
 
     static Command Eval()
     {

@@ -33,7 +33,43 @@ public sealed class BasicBlock : Module<Tensor, Tensor>
 }
 
 /// <summary>
-/// A ResNet of BasicBlocks with torchvision's module names (conv1, bn1, layer1.0.conv1, layer2.0.downsample.0, ...),
+/// torchvision's Bottleneck (ResNet50 and deeper, "v1.5": the stride sits on the 3x3 conv): 1x1 reduction to
+/// <c>planes</c>, 3x3, 1x1 expansion to 4 x <c>planes</c>, each with batch norm, and an identity or projected shortcut.
+/// </summary>
+public sealed class Bottleneck : Module<Tensor, Tensor>
+{
+    public const int Expansion = 4;
+
+    readonly Conv2d conv1, conv2, conv3;
+    readonly BatchNorm2d bn1, bn2, bn3;
+    readonly Sequential? downsample;
+
+    public Bottleneck(long inPlanes, long planes, long stride) : base("Bottleneck")
+    {
+        conv1 = Conv2d(inPlanes, planes, 1, bias: false);
+        bn1 = BatchNorm2d(planes);
+        conv2 = Conv2d(planes, planes, 3, stride, 1, bias: false);
+        bn2 = BatchNorm2d(planes);
+        conv3 = Conv2d(planes, planes * Expansion, 1, bias: false);
+        bn3 = BatchNorm2d(planes * Expansion);
+        if (stride != 1 || inPlanes != planes * Expansion)
+            downsample = Sequential(("0", Conv2d(inPlanes, planes * Expansion, 1, stride, bias: false)), ("1", BatchNorm2d(planes * Expansion)));
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        var y = functional.relu(bn1.forward(conv1.forward(x)));
+        y = functional.relu(bn2.forward(conv2.forward(y)));
+        y = bn3.forward(conv3.forward(y));
+        var shortcut = downsample?.forward(x) ?? x;
+        return functional.relu(y.add_(shortcut)).MoveToOuterDisposeScope();
+    }
+}
+
+/// <summary>
+/// A ResNet of BasicBlocks or Bottlenecks with torchvision's module names (conv1, bn1, layer1.0.conv1, layer2.0.downsample.0, ...),
 /// so torchvision state_dicts load by name. <see cref="Features"/> returns the layer4 feature map,
 /// <see cref="forward"/> the globally average-pooled vector (no fc layer: the backbones here are feature extractors).
 /// </summary>
@@ -45,12 +81,16 @@ public sealed class ResNet : Module<Tensor, Tensor>
     readonly Sequential layer1, layer2, layer3, layer4;
 
     public int[] Blocks { get; }
-    public int FeatureChannels => 512;
+    public bool Bottlenecks { get; }
 
-    public ResNet(int[] blocks) : base("ResNet")
+    /// <summary>Channels of the layer4 map: 512, or 2048 with bottleneck blocks.</summary>
+    public int FeatureChannels => Bottlenecks ? 512 * Bottleneck.Expansion : 512;
+
+    public ResNet(int[] blocks, bool bottlenecks = false) : base("ResNet")
     {
         if (blocks.Length != 4) throw new ArgumentException("a ResNet has four stages", nameof(blocks));
         Blocks = blocks;
+        Bottlenecks = bottlenecks;
         conv1 = Conv2d(3, 64, 7, 2, 3, bias: false);
         bn1 = BatchNorm2d(64);
         maxpool = MaxPool2d(3, 2, 1);
@@ -60,8 +100,9 @@ public sealed class ResNet : Module<Tensor, Tensor>
             var layers = new List<(string, Module<Tensor, Tensor>)>();
             for (int i = 0; i < count; i++)
             {
-                layers.Add((i.ToString(), new BasicBlock(inPlanes, planes, i == 0 ? stride : 1)));
-                inPlanes = planes;
+                long s = i == 0 ? stride : 1;
+                layers.Add((i.ToString(), bottlenecks ? new Bottleneck(inPlanes, planes, s) : new BasicBlock(inPlanes, planes, s)));
+                inPlanes = bottlenecks ? planes * Bottleneck.Expansion : planes;
             }
             return Sequential(layers);
         }
@@ -76,8 +117,21 @@ public sealed class ResNet : Module<Tensor, Tensor>
     public static ResNet OnnxResNet18() => new([2, 2, 2, 3]);
     public static ResNet TorchvisionResNet18() => new([2, 2, 2, 2]);
     public static ResNet TorchvisionResNet34() => new([3, 4, 6, 3]);
+    public static ResNet TorchvisionResNet50() => new([3, 4, 6, 3], bottlenecks: true);
 
-    /// <summary>[B,3,H,W] to the layer4 map [B,512,H/32,W/32].</summary>
+    /// <summary>The torchvision architectures a user's state_dict can be loaded into.</summary>
+    public static readonly string[] TorchvisionArchitectures = ["resnet18", "resnet34", "resnet50"];
+
+    /// <summary>A torchvision architecture by name, without weights; a one-line error for any other name.</summary>
+    public static ResNet Torchvision(string arch) => arch.ToLowerInvariant() switch
+    {
+        "resnet18" => TorchvisionResNet18(),
+        "resnet34" => TorchvisionResNet34(),
+        "resnet50" => TorchvisionResNet50(),
+        _ => throw new Common.AdversaException($"--arch must be one of {string.Join(", ", TorchvisionArchitectures)}, not '{arch}'"),
+    };
+
+    /// <summary>[B,3,H,W] to the layer4 map [B,FeatureChannels,H/32,W/32].</summary>
     public Tensor Features(Tensor x)
     {
         using var scope = NewDisposeScope();
@@ -107,7 +161,7 @@ public sealed class ResNet : Module<Tensor, Tensor>
     /// <summary>Parameters of the top <paramref name="topStages"/> stages.</summary>
     public IEnumerable<Parameter> TopParameters(int topStages) => Stages.Skip(4 - topStages).SelectMany(s => s.parameters());
 
-    /// <summary>Globally average-pooled features [B,512].</summary>
+    /// <summary>Globally average-pooled features [B,FeatureChannels].</summary>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();

@@ -13,12 +13,7 @@ public static class TorchvisionResNetLoader
 {
     public static ResNet Load(string path, string arch)
     {
-        var net = arch.ToLowerInvariant() switch
-        {
-            "resnet18" => ResNet.TorchvisionResNet18(),
-            "resnet34" => ResNet.TorchvisionResNet34(),
-            _ => throw new AdversaException($"--arch must be resnet18 or resnet34 (BasicBlock ResNets), not '{arch}'"),
-        };
+        var net = ResNet.Torchvision(arch);
         if (!File.Exists(path)) throw new AdversaException($"{path}: weights file not found");
         System.Collections.Hashtable loaded;
         try { loaded = PyTorchUnpickler.UnpickleStateDict(path); }

@@ -24,12 +24,7 @@ public sealed record UdaBackbone(string? WeightsFile, string Arch)
         new(size, 3, IsOnnx ? Normalization.CaffeBgr : Normalization.ImageNet, grayscale);
 
     /// <summary>The architecture without weights (to restore a checkpoint).</summary>
-    public ResNet CreateEmpty() => IsOnnx ? ResNet.OnnxResNet18() : Arch.ToLowerInvariant() switch
-    {
-        "resnet18" => ResNet.TorchvisionResNet18(),
-        "resnet34" => ResNet.TorchvisionResNet34(),
-        _ => throw new AdversaException($"--arch must be resnet18 or resnet34 (BasicBlock ResNets; resnet50's Bottleneck blocks are not implemented), not '{Arch}'"),
-    };
+    public ResNet CreateEmpty() => IsOnnx ? ResNet.OnnxResNet18() : ResNet.Torchvision(Arch);
 
     /// <summary>The architecture with its pretrained weights, in eval mode.</summary>
     public ResNet LoadPretrained() => IsOnnx ? PretrainedResNet.Load() : TorchvisionResNetLoader.Load(WeightsFile!, Arch);

@@ -20,6 +20,8 @@ namespace Adversa.Uda;
 /// <param name="TargetEntropy">Weight of the target conditional-entropy loss (VADA), as in DANN; 0 = off.</param>
 /// <param name="DecayAfter">Fine-tuning epochs after which the rates are multiplied by <paramref name="DecayFactor"/>; 0 = never (the study: 3).</param>
 /// <param name="AverageFrom">Training progress (0-1) after which the weights are averaged and the average reported; 1 = off (the last epoch's).</param>
+/// <param name="ColorJitter">DANN's per-channel sign, gain and offset jitter of the labelled images (<see cref="DannTrainer.ColorJitter"/>).</param>
+/// <param name="TextureBlend">Probability of putting a labelled image on a random colour texture (<see cref="DannTrainer.TextureBlend"/>).</param>
 public sealed record UdaOptions(
     string Source,
     string Target,
@@ -40,7 +42,9 @@ public sealed record UdaOptions(
     bool Grayscale = false,
     int TopStages = 3,
     double TargetEntropy = 0,
-    double AverageFrom = DannOptions.DefaultAverageFrom)
+    double AverageFrom = DannOptions.DefaultAverageFrom,
+    bool ColorJitter = false,
+    double TextureBlend = 0)
 {
     [JsonIgnore] public int Epochs => FrozenEpochs + FineTuneEpochs;
     [JsonIgnore] public UdaBackbone Backbone => new(BackboneWeights, Arch);
@@ -53,8 +57,12 @@ public sealed record UdaOptions(
         if (TopStages is < 0 or > 4) throw new AdversaException($"--finetune-stages must be 0 to 4, not {TopStages}");
         if (Batch < 2) throw new AdversaException($"--batch must be at least 2 (batch norm), not {Batch}");
         if (AverageFrom is < 0 or > 1) throw new AdversaException($"--average-from is a point of training progress, 0 to 1 (1 = off), not {AverageFrom}");
+        if (TextureBlend is < 0 or > 1) throw new AdversaException($"--texture-blend is a probability, 0 to 1, not {TextureBlend}");
         return this;
     }
+
+    /// <summary>Whether the labelled images are augmented (then their bottom maps are computed per step, not cached).</summary>
+    [JsonIgnore] public bool Augments => ColorJitter || TextureBlend > 0;
 }
 
 /// <summary>
@@ -63,7 +71,9 @@ public sealed record UdaOptions(
 /// speed lever on a CPU. Frozen phase: the top stages run without gradients and only the head and classifiers train
 /// (Adam, HeadLr). Fine-tuning: the top stages train too (FineTuneLr; the head keeps HeadLr; both decayed after
 /// DecayAfter epochs when it is set); the backbone's batch norm keeps its ImageNet statistics. The reversal strength follows
-/// Ganin's schedule over the whole run. Source and target go through as one batch, as in DANN.
+/// Ganin's schedule over the whole run. Source and target go through as one batch, as in DANN. With augmentation
+/// (colour jitter, texture blending) the labelled images change every step, so their bottom maps are computed per
+/// step from the augmented images (still without gradients); the target's stay cached.
 /// </summary>
 public sealed class UdaTrainer : ITrainer, IDisposable
 {
@@ -131,17 +141,46 @@ public sealed class UdaTrainer : ITrainer, IDisposable
         return cache;
     }
 
-    /// <summary>Batches of cached bottom maps (in the batch's Images slot) with their labels, in the loader's seeded order.</summary>
+    /// <summary>
+    /// Batches of cached bottom maps (in the batch's Images slot) with their labels, in the loader's seeded order; with
+    /// augmentation, the labelled images themselves on DANN's [-1, 1] scale (see <see cref="LabelledBottom"/>).
+    /// </summary>
     public IEnumerable<Batch> Batches(int epoch, int skipBatches)
     {
-        var cache = Cache(ref _labelledCache, _labelled.Set);
+        var cache = _o.Augments ? null : Cache(ref _labelledCache, _labelled.Set);
         if (_unlabelled is not null) Cache(ref _unlabelledCache, _unlabelled.Set);
         using var order = _labelled.Order(epoch).DetachFromDisposeScope();
         for (int b = skipBatches; b < BatchesPerEpoch; b++)
         {
             using var idx = order.narrow(0, b * _o.Batch, _o.Batch);
-            var (maps, labels) = cache.Take(idx);
+            var (maps, labels) = cache?.Take(idx) ?? (ToUnitScale(_labelled.Set.TakeRows(idx)), _labelled.Set.Labels!.index_select(0, idx));
             yield return new Batch(maps, labels, null);
+        }
+    }
+
+    /// <summary>uint8 images to three channels on DANN's [-1, 1] scale, where its augmentations work.</summary>
+    public static Tensor ToUnitScale(Tensor bytes)
+    {
+        using var scope = NewDisposeScope();
+        var x = bytes.to_type(ScalarType.Float32).div_(127.5).sub_(1);
+        return (x.shape[1] == 3 ? x : x.expand(-1, 3, -1, -1).contiguous()).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The labelled batch's bottom maps: the batch itself when they are cached, else the augmented images (texture
+    /// blend, then colour jitter, as in DANN) back on the 0-255 scale through the backbone's transform and frozen bottom.
+    /// Draws from the global generator inside the step, so a resumed run draws the same augmentations.
+    /// </summary>
+    Tensor LabelledBottom(Tensor images)
+    {
+        if (!_o.Augments) return images;
+        using var scope = NewDisposeScope();
+        var x = _o.TextureBlend > 0 ? DannTrainer.TextureBlend(images, _o.TextureBlend) : images;
+        if (_o.ColorJitter) x = DannTrainer.ColorJitter(x);
+        using (no_grad())
+        {
+            Model.Backbone.eval();
+            return Model.Bottom(Transform.Apply(x.add(1).mul_(127.5))).MoveToOuterDisposeScope();
         }
     }
 
@@ -182,17 +221,18 @@ public sealed class UdaTrainer : ITrainer, IDisposable
         groups[0].LearningRate = headLr;
         groups[1].LearningRate = lr;
         Func<Tensor, Tensor> latentOf = frozen ? FrozenLatent : Model.LatentFromBottom;
+        var labelled = LabelledBottom(batch.Images);
         Model.TrainHeads();
         Optimizer.zero_grad();
         if (_o.Mode != DannMode.Dann)
-            return [.. AdversarialStep.Supervised(Optimizer, Model.ClassLogits(latentOf(batch.Images)), batch.Labels!), ("backbone_lr", lr)];
+            return [.. AdversarialStep.Supervised(Optimizer, Model.ClassLogits(latentOf(labelled)), batch.Labels!), ("backbone_lr", lr)];
 
         double progress = Math.Min(1.0, (double)step / Math.Max(1, TotalSteps));
         double lambda = _o.LambdaMax * GradientReversal.Schedule(progress);
         var target = TargetInput(step);
         long ns = batch.Size, nt = target.shape[0];
         var domainLabels = AdversarialStep.DomainLabels(ns, nt);
-        var latent = latentOf(cat([batch.Images, target], 0));
+        var latent = latentOf(cat([labelled, target], 0));
         // The class classifier sees the joint batch too (only the source part enters the loss): its batch-norm
         // statistics are then those of both domains, as at evaluation on the target, instead of the source's alone.
         var logits = Model.ClassLogits(latent);

@@ -234,6 +234,29 @@ public class DannCliTests
         Assert.Contains("--size must be at least 32", err);
     }
 
+    /// <summary>A user's torchvision resnet50 state_dict as the backbone, with the labelled images augmented.</summary>
+    [Fact]
+    public void UdaTrainsOnAResNet50StateDictWithAugmentation()
+    {
+        using var dir = new TempDir();
+        TorchSharp.PyBridge.PyBridgeModuleExtensions.save_py(TorchSharp.torchvision.models.resnet50(), dir["r50.pth"]);
+        var run = dir["uda50"];
+        var (code, output, err) = CliTests.Run("uda", "train", "--backbone-weights", dir["r50.pth"], "--arch", "resnet50", "--color-jitter", "--texture-blend", "0.5",
+                                               "--limit", "120", "--epochs", "2", "--frozen-epochs", "1", "--batch", "32", "--out", run);
+        Assert.True(code == 0, err);
+        Assert.Contains("resnet50 from", output);
+        Assert.Contains("labelled images augmented (texture blend p=0.5, colour jitter", output);
+        var result = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "result.json"))).RootElement;
+        double trained = result.GetProperty("target").GetProperty("accuracy").GetDouble();
+        (code, output, err) = CliTests.Run("uda", "eval", "--checkpoint", Path.Combine(run, "checkpoint.zip"), "--domain", "synth-mnistm", "--limit", "120");
+        Assert.True(code == 0, err);
+        Assert.Contains($"accuracy {trained:P2}", output);
+
+        (code, _, err) = CliTests.Run("uda", "train", "--backbone-weights", dir["r50.pth"], "--arch", "resnet34", "--out", dir["bad"]);
+        Assert.Equal(2, code);
+        Assert.Contains("r50.pth: does not match torchvision resnet34", err);
+    }
+
     [Fact]
     public void ScoreRejectsBadCsvWithLine()
     {

@@ -69,22 +69,57 @@ public class UdaTests
         Assert.Equal(2e-4, trainer.State.History["backbone_lr"].Last(), 10);
     }
 
+    /// <summary>
+    /// With augmentation the labelled bottom maps are computed per step from images on DANN's [-1, 1] scale: that scale
+    /// must round-trip to the backbone's input (grey sources expanded to three channels), and the batches carry images.
+    /// </summary>
     [Fact]
-    public void InterruptedThenResumedAcrossThePhaseBoundaryEndsWithTheSameWeights()
+    public void AugmentedTrainingFeedsImagesThatRoundTripToTheBackboneInput()
+    {
+        using var grey = randint(0, 256, [4, 1, 28, 28]).to_type(ScalarType.Byte);
+        using var colour = randint(0, 256, [4, 3, 32, 32]).to_type(ScalarType.Byte);
+        var transform = UdaBackbone.Default.Transform(32);
+        foreach (var bytes in new[] { grey, colour })
+        {
+            using var unit = UdaTrainer.ToUnitScale(bytes);
+            Assert.Equal(3, unit.shape[1]);
+            Assert.True(unit.min().item<float>() >= -1 && unit.max().item<float>() <= 1);
+            using var back = transform.Apply(unit.add(1).mul(127.5));
+            Assert.True((back - transform.Apply(bytes)).abs().max().item<float>() < 1e-3);
+        }
+
+        var (source, target) = Data();
+        using var _s = source;
+        using var _t = target;
+        using var dir = new TempDir();
+        using var trainer = new UdaTrainer(source, target, Options(1, 1) with { ColorJitter = true, TextureBlend = 0.5 }, NullProgress.Instance);
+        var batch = trainer.Batches(0, 0).First();
+        Assert.Equal(new long[] { 32, 3, 32, 32 }, batch.Images.shape); // images, not 64-channel layer1 maps
+        var result = TrainingLoop.Run(trainer, new LoopOptions(2, dir.Path), NullProgress.Instance);
+        Assert.True(result.Completed);
+        Assert.True(trainer.State.History["class_loss"].All(double.IsFinite));
+        Assert.Throws<Adversa.Common.AdversaException>(() => Options(1, 1) with { TextureBlend = 1.5 } is var o ? o.Validate() : null);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void InterruptedThenResumedAcrossThePhaseBoundaryEndsWithTheSameWeights(bool augment)
     {
         var (source, target) = Data();
         using var _s = source;
         using var _t = target;
         using var dirA = new TempDir();
         using var dirB = new TempDir();
-        using var a = new UdaTrainer(source, target, Options(1, 1), NullProgress.Instance);
+        var o = augment ? Options(1, 1) with { ColorJitter = true, TextureBlend = 0.5 } : Options(1, 1);
+        using var a = new UdaTrainer(source, target, o, NullProgress.Instance);
         var full = TrainingLoop.Run(a, new LoopOptions(2, dirA.Path), NullProgress.Instance);
         Assert.True(full.Completed);
 
-        using (var b1 = new UdaTrainer(source, target, Options(1, 1), NullProgress.Instance))
+        using (var b1 = new UdaTrainer(source, target, o, NullProgress.Instance))
             Assert.False(TrainingLoop.Run(b1, new LoopOptions(2, dirB.Path, StopAfterSteps: a.BatchesPerEpoch - 1), NullProgress.Instance).Completed);
         manual_seed(999); // a fresh process starts with other RNG state; resume must restore it
-        using var b2 = new UdaTrainer(source, target, Options(1, 1), NullProgress.Instance);
+        using var b2 = new UdaTrainer(source, target, o, NullProgress.Instance);
         Assert.True(TrainingLoop.Run(b2, new LoopOptions(2, dirB.Path, Resume: true), NullProgress.Instance).Completed);
 
         var sa = a.Model.state_dict();
@@ -94,7 +129,7 @@ public class UdaTests
         Assert.True(a.Average!.Count > 0);
 
         var (loaded, options, transform) = UdaRun.LoadModel(Path.Combine(dirB.Path, "checkpoint.zip"));
-        Assert.Equal(Options(1, 1), options);
+        Assert.Equal(o, options);
         Assert.Equal(32, transform.Size);
         var report = b2.Evaluate(target);
         Assert.Equal(report.Accuracy, Evaluation.Evaluate(loaded.forward, target.Eval, transform).Accuracy, 6);
