@@ -353,15 +353,9 @@ static void DannVariants(int batch, int steps)
 /// </summary>
 static void UdaMeanImage(int count, string root)
 {
-    var prep = Path.Combine(Environment.GetEnvironmentVariable("NUGET_PACKAGES") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages"),
-                            "microsoft.ml.dnnimagefeaturizer.resnet18", "0.23.1", "tools", "DnnImageModels", "ResNetPrepOnnx", "ResNetPreprocess.onnx");
-    Onnx.ModelProto model;
-    using (var file = File.OpenRead(prep)) model = Onnx.ModelProto.Parser.ParseFrom(file);
-    var init = model.Graph.Initializer.Single(t => t.Dims.Aggregate(1L, (a, d) => a * d) == 3 * 224 * 224);
-    float[] values = init.FloatData.Count > 0 ? [.. init.FloatData] : System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(init.RawData.Span).ToArray();
-    var meanImage = tensor(values, [1, 3, 224, 224]); // BGR, 0-255, as the graph subtracts it
+    var meanImage = Adversa.Backbones.PretrainedResNet.MeanImage(); // BGR, 0-255, as the graph subtracts it
     var channelMeans = meanImage.mean([0, 2, 3]);
-    Console.WriteLine($"mean image {init.Name}: channel means B {channelMeans[0].item<float>():F2} G {channelMeans[1].item<float>():F2} R {channelMeans[2].item<float>():F2}; " +
+    Console.WriteLine($"mean image: channel means B {channelMeans[0].item<float>():F2} G {channelMeans[1].item<float>():F2} R {channelMeans[2].item<float>():F2}; " +
                       $"per-pixel deviation from them: mean |d| {(meanImage - channelMeans.view(1, 3, 1, 1)).abs().mean().item<float>():F2}, max |d| {(meanImage - channelMeans.view(1, 3, 1, 1)).abs().max().item<float>():F2} (0-255 scale)");
     bool real = Directory.Exists(Path.Combine(root, "mnist_m"));
     using var data = real ? Adversa.Dann.DomainData.Load("mnistm", root, count, 0.1, 1) : null;
@@ -372,7 +366,7 @@ static void UdaMeanImage(int count, string root)
     foreach (int size in new[] { 224, 64, 32 })
     {
         var bgr = F.interpolate(images.to_type(ScalarType.Float32), [size, size], mode: InterpolationMode.Bilinear, align_corners: false, antialias: size < images.shape[2]).flip(1);
-        var mean = size == 224 ? meanImage : F.interpolate(meanImage, [size, size], mode: InterpolationMode.Bilinear, align_corners: false, antialias: true);
+        var mean = Adversa.Backbones.PretrainedResNet.MeanImage(size);
         var byChannel = net.Features(bgr - channelMeans.view(1, 3, 1, 1)).mean([2, 3]);
         var byImage = net.Features(bgr - mean).mean([2, 3]);
         var cosine = F.cosine_similarity(byChannel, byImage, 1);

@@ -21,6 +21,9 @@ public sealed record ImageTransform(int Size, int Channels, Normalization Normal
     public static readonly double[] ImageNetMean = [0.485, 0.456, 0.406], ImageNetStd = [0.229, 0.224, 0.225];
     public static readonly double[] CaffeBgrMean = [103.06, 115.90, 123.15];
 
+    /// <summary>For <see cref="Normalization.CaffeBgr"/>: a [1,3,Size,Size] BGR image subtracted instead of the channel means.</summary>
+    public Tensor? MeanImage { get; init; }
+
     /// <summary>uint8 [B,C,H,W] to float [B,Channels,Size,Size].</summary>
     public Tensor Apply(Tensor bytes)
     {
@@ -37,7 +40,7 @@ public sealed record ImageTransform(int Size, int Channels, Normalization Normal
             Normalization.MinusOneToOne => x.div(127.5).sub_(1),
             Normalization.ZeroToOne => x.div(255),
             Normalization.ImageNet => x.div(255).sub_(Column(ImageNetMean)).div_(Column(ImageNetStd)),
-            Normalization.CaffeBgr => x.flip(1).sub(Column(CaffeBgrMean)),
+            Normalization.CaffeBgr => x.flip(1).sub(MeanImage ?? Column(CaffeBgrMean)),
             _ => throw new ArgumentOutOfRangeException(nameof(Normalization)),
         };
         return x.contiguous().MoveToOuterDisposeScope();
@@ -52,7 +55,7 @@ public sealed record ImageTransform(int Size, int Channels, Normalization Normal
             Normalization.MinusOneToOne => x.add(1).mul_(127.5),
             Normalization.ZeroToOne => x.mul(255),
             Normalization.ImageNet => x.mul(Column(ImageNetStd)).add_(Column(ImageNetMean)).mul_(255),
-            _ => x.add(Column(CaffeBgrMean)).flip(1),
+            _ => x.add(MeanImage ?? Column(CaffeBgrMean)).flip(1),
         };
         return y.round().clamp(0, 255).to_type(ScalarType.Byte).MoveToOuterDisposeScope();
     }

@@ -20,8 +20,11 @@ public sealed record UdaBackbone(string? WeightsFile, string Arch)
     public string Describe() => IsOnnx ? $"{DefaultName} (ML.NET ONNX ResNet18, blocks 2,2,2,3, BGR 0-255 minus channel means)"
                                        : $"{Arch} from {WeightsFile} (torchvision layout, ImageNet mean/std)";
 
-    public ImageTransform Transform(int size, bool grayscale = false) =>
-        new(size, 3, IsOnnx ? Normalization.CaffeBgr : Normalization.ImageNet, grayscale);
+    /// <param name="meanImage">ONNX weights only: subtract the package's mean image (resized) instead of its channel means.</param>
+    public ImageTransform Transform(int size, bool grayscale = false, bool meanImage = false) =>
+        IsOnnx ? PretrainedResNet.Transform(size, grayscale, meanImage)
+        : meanImage ? throw new ArgumentException("a mean image belongs to the ONNX weights only", nameof(meanImage))
+        : new(size, 3, Normalization.ImageNet, grayscale);
 
     /// <summary>The architecture without weights (to restore a checkpoint).</summary>
     public ResNet CreateEmpty() => IsOnnx ? ResNet.OnnxResNet18() : ResNet.Torchvision(Arch);

@@ -33,6 +33,6 @@ public static class UdaRun
         var options = meta["options"].Deserialize<UdaOptions>() ?? throw new DataFormatException(checkpoint, "no UDA options recorded");
         if (meta["options"]!["AverageFrom"] is null) options = options with { AverageFrom = 1 }; // written before weight averaging existed
         var model = WeightAverage.LoadReported(checkpoint, UdaTrainer.Kind, () => new UdaModel(options.Backbone.CreateEmpty(), options.TopStages), options.AverageFrom < 1);
-        return (model, options, options.Backbone.Transform(options.ImageSize, options.Grayscale));
+        return (model, options, options.Transform());
     }
 }

@@ -22,6 +22,7 @@ namespace Adversa.Uda;
 /// <param name="AverageFrom">Training progress (0-1) after which the weights are averaged and the average reported; 1 = off (the last epoch's).</param>
 /// <param name="ColorJitter">DANN's per-channel sign, gain and offset jitter of the labelled images (<see cref="DannTrainer.ColorJitter"/>).</param>
 /// <param name="TextureBlend">Probability of putting a labelled image on a random colour texture (<see cref="DannTrainer.TextureBlend"/>).</param>
+/// <param name="MeanImage">ONNX backbone: subtract the package's mean image (resized to the input) instead of its channel means.</param>
 public sealed record UdaOptions(
     string Source,
     string Target,
@@ -44,10 +45,14 @@ public sealed record UdaOptions(
     double TargetEntropy = 0,
     double AverageFrom = DannOptions.DefaultAverageFrom,
     bool ColorJitter = false,
-    double TextureBlend = 0)
+    double TextureBlend = 0,
+    bool MeanImage = false)
 {
     [JsonIgnore] public int Epochs => FrozenEpochs + FineTuneEpochs;
     [JsonIgnore] public UdaBackbone Backbone => new(BackboneWeights, Arch);
+
+    /// <summary>The input transform these settings train and evaluate with.</summary>
+    public ImageTransform Transform() => Backbone.Transform(ImageSize, Grayscale, MeanImage);
 
     /// <summary>Throws a one-line error for settings that cannot train.</summary>
     public UdaOptions Validate()
@@ -58,6 +63,7 @@ public sealed record UdaOptions(
         if (Batch < 2) throw new AdversaException($"--batch must be at least 2 (batch norm), not {Batch}");
         if (AverageFrom is < 0 or > 1) throw new AdversaException($"--average-from is a point of training progress, 0 to 1 (1 = off), not {AverageFrom}");
         if (TextureBlend is < 0 or > 1) throw new AdversaException($"--texture-blend is a probability, 0 to 1, not {TextureBlend}");
+        if (MeanImage && !Backbone.IsOnnx) throw new AdversaException("--mean-image belongs to the built-in ONNX backbone's preprocessing; torchvision weights use ImageNet mean/std");
         return this;
     }
 
@@ -111,7 +117,7 @@ public sealed class UdaTrainer : ITrainer, IDisposable
         _progress = progress;
         manual_seed(o.Seed);
         Model = new UdaModel(o.Backbone.LoadPretrained(), o.TopStages);
-        Transform = o.Backbone.Transform(o.ImageSize, o.Grayscale);
+        Transform = o.Transform();
         // Two groups: the new head and classifiers (HeadLr throughout), the pretrained backbone (0 while frozen, FineTuneLr after).
         // Keeping the domain classifier at the head's rate matters: at the backbone's lower rate it falls behind and the
         // reversed gradient drives its accuracy to ~0 instead of chance.

@@ -101,6 +101,19 @@ public class UdaTests
         Assert.Throws<Adversa.Common.AdversaException>(() => Options(1, 1) with { TextureBlend = 1.5 } is var o ? o.Validate() : null);
     }
 
+    [Fact]
+    public void MeanImageIsPartOfTheRecordedSettingsAndOnlyForTheOnnxBackbone()
+    {
+        var o = Options(1, 0) with { MeanImage = true };
+        using var meanImage = o.Transform().MeanImage;
+        Assert.Equal(new long[] { 1, 3, 32, 32 }, meanImage!.shape);
+        Assert.Null(Options(1, 0).Transform().MeanImage);
+        var json = System.Text.Json.JsonSerializer.Serialize(o);
+        Assert.Equal(o, System.Text.Json.JsonSerializer.Deserialize<UdaOptions>(json));
+        var e = Assert.Throws<Adversa.Common.AdversaException>(() => (o with { BackboneWeights = "resnet34.pth", Arch = "resnet34" }).Validate());
+        Assert.Contains("--mean-image", e.Message);
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
