@@ -179,7 +179,7 @@ public static class DannCommands
                     {
                         var uo = new Uda.UdaOptions(src.Name, tgt.Name, ImageSize: p.GetValue(udaSize), FrozenEpochs: p.GetValue(udaFrozen), FineTuneEpochs: p.GetValue(udaFineTune),
                                                     Batch: p.GetValue(t.Batch), LambdaMax: p.GetValue(t.LambdaMax), Holdout: p.GetValue(t.Holdout), Seed: p.GetValue(t.Seed),
-                                                    AverageFrom: p.GetValue(t.AverageFrom));
+                                                    AverageFrom: p.GetValue(t.AverageFrom), ColorJitter: p.GetValue(t.ColorJitter), TextureBlend: p.GetValue(t.TextureBlend));
                         var udaDir = Path.Combine(dir, $"{src.Name}_to_{tgt.Name}", "uda");
                         o.WriteLine($"== improved UDA {src.Name} -> {tgt.Name} ({udaDir})");
                         var ur = Uda.UdaRun.TrainAndEvaluate(src, tgt, uo, udaDir, Cli.Progress());
