@@ -30,7 +30,8 @@ switch (name)
         DataBench(args.ElementAtOrDefault(1) ?? "../shared/data");
         break;
     case "uda":
-        UdaBench(int.Parse(args.ElementAtOrDefault(1) ?? "32"), int.Parse(args.ElementAtOrDefault(2) ?? "128"), int.Parse(args.ElementAtOrDefault(3) ?? "10"));
+        UdaBench(int.Parse(args.ElementAtOrDefault(1) ?? "32"), int.Parse(args.ElementAtOrDefault(2) ?? "128"), int.Parse(args.ElementAtOrDefault(3) ?? "10"),
+                 args.ElementAtOrDefault(4) == "augment");
         break;
     case "uda-profile":
         UdaProfile(int.Parse(args.ElementAtOrDefault(1) ?? "1"));
@@ -42,7 +43,7 @@ switch (name)
         TsneBench(int.Parse(args.ElementAtOrDefault(1) ?? "10000"), int.Parse(args.ElementAtOrDefault(2) ?? "64"));
         break;
     default:
-        Console.WriteLine("benchmarks: gan-raw [batch] [steps] | gan-loop [batch] [steps] [gc-every] | gan-compare [batch] [steps-per-block] [rounds] | dann-raw [batch] [steps] | dann-parts [width] [steps] | data [data-root] | tsne [points] [dims] | uda [size] [batch] [steps] | uda-profile [top-stages] | uda-mean [images] [data-root]");
+        Console.WriteLine("benchmarks: gan-raw [batch] [steps] | gan-loop [batch] [steps] [gc-every] | gan-compare [batch] [steps-per-block] [rounds] | dann-raw [batch] [steps] | dann-parts [width] [steps] | data [data-root] | tsne [points] [dims] | uda [size] [batch] [steps] [augment] | uda-profile [top-stages] | uda-mean [images] [data-root]");
         break;
 }
 
@@ -194,13 +195,15 @@ static void DannParts(int width, int steps)
 /// <summary>
 /// The improved-UDA trainer at one input size: backbone feature caching (images/s), a frozen-phase step on cached
 /// maps and a fine-tuning step through the whole ResNet18 (source + target images/s each), on synthetic digits.
+/// With <paramref name="augment"/> (colour jitter and texture blend) the source's bottom maps are computed per step.
 /// </summary>
-static void UdaBench(int size, int batch, int steps)
+static void UdaBench(int size, int batch, int steps, bool augment)
 {
     using var source = Adversa.Dann.DomainData.Load("synth-svhn", null, batch * (steps + 4), 0.1, 1);
     using var target = Adversa.Dann.DomainData.Load("synth-mnistm", null, batch * (steps + 4), 0.1, 1);
     using var trainer = new Adversa.Uda.UdaTrainer(source, target,
-        new Adversa.Uda.UdaOptions("synth-svhn", "synth-mnistm", ImageSize: size, FrozenEpochs: 1, FineTuneEpochs: 1, Batch: batch), NullProgress.Instance);
+        new Adversa.Uda.UdaOptions("synth-svhn", "synth-mnistm", ImageSize: size, FrozenEpochs: 1, FineTuneEpochs: 1, Batch: batch,
+                                   ColorJitter: augment, TextureBlend: augment ? 0.5 : 0), NullProgress.Instance);
     var hygiene = new MemoryHygiene(10);
     double Phase(int epoch, out double firstBatchSeconds)
     {
@@ -222,8 +225,8 @@ static void UdaBench(int size, int batch, int steps)
     }
     double frozen = Phase(0, out var cacheSeconds);
     double fine = Phase(1, out _);
-    int cached = source.Train.Count + target.Train.Count;
-    Console.WriteLine($"UDA at {size}x{size}, batch {batch}+{batch}, {get_num_threads()} threads: feature cache {cached} images in {cacheSeconds:F1} s ({cached / cacheSeconds:F0} images/s); " +
+    int cached = (augment ? 0 : source.Train.Count) + target.Train.Count;
+    Console.WriteLine($"UDA at {size}x{size}{(augment ? ", source augmented (bottom per step)" : "")}, batch {batch}+{batch}, {get_num_threads()} threads: feature cache {cached} images in {cacheSeconds:F1} s ({cached / cacheSeconds:F0} images/s); " +
                       $"frozen step {frozen * 1000:F0} ms ({2 * batch / frozen:F0} images/s); fine-tuning step {fine * 1000:F0} ms ({2 * batch / fine:F0} images/s); peak RSS {Runtime.PeakResidentBytes() / 1e6:F0} MB");
 }
 
