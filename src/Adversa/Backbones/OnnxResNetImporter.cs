@@ -14,18 +14,27 @@ namespace Adversa.Backbones;
 /// </summary>
 public static class OnnxResNetImporter
 {
-    public static void Load(ResNet net, string onnxPath)
+    /// <summary>Parses an ONNX file; a missing or unreadable file is a one-line error naming it.</summary>
+    public static ModelProto ReadModel(string onnxPath)
     {
         if (!File.Exists(onnxPath)) throw new AdversaException($"{onnxPath}: ONNX model not found");
-        ModelProto model;
         // Opened for shared reading: several runs (or tests) may load the backbone at the same time.
         try
         {
             using var file = new FileStream(onnxPath, FileMode.Open, FileAccess.Read, FileShare.Read);
-            model = ModelProto.Parser.ParseFrom(file);
+            return ModelProto.Parser.ParseFrom(file);
         }
         catch (Exception e) { throw new DataFormatException(onnxPath, $"not a readable ONNX model ({e.Message})", e); }
-        var graph = model.Graph;
+    }
+
+    /// <summary>The float values of an initializer, stored either as raw bytes or as a float list.</summary>
+    public static float[] Floats(TensorProto source) => source.RawData.Length > 0
+        ? System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(source.RawData.Span).ToArray()
+        : source.FloatData.ToArray();
+
+    public static void Load(ResNet net, string onnxPath)
+    {
+        var graph = ReadModel(onnxPath).Graph;
         var init = graph.Initializer.ToDictionary(t => t.Name);
         var convs = graph.Node.Where(n => n.OpType == "Conv").ToList();
 
@@ -65,9 +74,7 @@ public static class OnnxResNetImporter
     static void Copy(Dictionary<string, Tensor> state, string name, TensorProto source, string path)
     {
         if (!state.TryGetValue(name, out var target)) throw Mismatch(path, $"the network has no parameter {name}");
-        var values = source.RawData.Length > 0
-            ? System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(source.RawData.Span).ToArray()
-            : source.FloatData.ToArray();
+        var values = Floats(source);
         if (values.Length != target.numel())
             throw Mismatch(path, $"{name} has {target.numel()} values in the network but {values.Length} in the file");
         using var t = tensor(values).view(target.shape);

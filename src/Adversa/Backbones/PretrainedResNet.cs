@@ -38,16 +38,9 @@ public static class PretrainedResNet
     public static Tensor MeanImage()
     {
         var path = PreprocessPath;
-        Onnx.ModelProto model;
-        try
-        {
-            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
-            model = Onnx.ModelProto.Parser.ParseFrom(file);
-        }
-        catch (Exception e) { throw new DataFormatException(path, $"not a readable ONNX model ({e.Message})", e); }
-        var init = model.Graph.Initializer.FirstOrDefault(t => t.Dims.Aggregate(1L, (a, d) => a * d) == 3 * 224 * 224)
+        var init = OnnxResNetImporter.ReadModel(path).Graph.Initializer.FirstOrDefault(t => t.Dims.Aggregate(1L, (a, d) => a * d) == 3 * 224 * 224)
                    ?? throw new DataFormatException(path, "no 3x224x224 mean image among its initializers");
-        float[] values = init.FloatData.Count > 0 ? [.. init.FloatData] : System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(init.RawData.Span).ToArray();
+        var values = OnnxResNetImporter.Floats(init);
         return tensor(values, [1, 3, 224, 224]);
     }
 

@@ -83,8 +83,8 @@ public sealed class DannTrainer : ITrainer
 
     public DannTrainer(DomainData source, DomainData target, DannOptions o)
     {
-        if (o.TextureBlend is < 0 or > 1) throw new AdversaException($"--texture-blend is a probability, 0 to 1, not {o.TextureBlend}");
-        if (o.AverageFrom is < 0 or > 1) throw new AdversaException($"--average-from is a point of training progress, 0 to 1 (1 = off), not {o.AverageFrom}");
+        CheckTextureBlend(o.TextureBlend);
+        WeightAverage.CheckStart(o.AverageFrom);
         if (o.ImageSize == 0) o = o with { ImageSize = DomainData.NativeSize(source, target) };
         _o = o;
         _source = source;
@@ -229,6 +229,12 @@ public sealed class DannTrainer : ITrainer
         var blended = fine.lerp_(coarse, mix).sub_(digit).abs_().mul_(2).sub_(1);
         var chosen = rand(n, 1, 1, 1, dtype: images.dtype).lt(probability);
         return where(chosen, blended, images).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Throws the one-line error for a <c>--texture-blend</c> probability outside 0-1.</summary>
+    public static void CheckTextureBlend(double probability)
+    {
+        if (probability is < 0 or > 1) throw new AdversaException($"--texture-blend is a probability, 0 to 1, not {probability}");
     }
 
     /// <summary>

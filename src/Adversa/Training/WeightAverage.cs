@@ -15,6 +15,12 @@ public sealed class WeightAverage : nn.Module
     readonly nn.Module averaged;
     readonly Tensor count;
 
+    /// <summary>Throws the one-line error for an <c>--average-from</c> outside 0-1.</summary>
+    public static void CheckStart(double averageFrom)
+    {
+        if (averageFrom is < 0 or > 1) throw new Common.AdversaException($"--average-from is a point of training progress, 0 to 1 (1 = off), not {averageFrom}");
+    }
+
     /// <param name="copy">A freshly built module of the same architecture as the online model (its weights are overwritten).</param>
     public WeightAverage(nn.Module copy) : base("WeightAverage")
     {

@@ -61,8 +61,8 @@ public sealed record UdaOptions(
         if (ImageSize < 32) throw new AdversaException($"--size must be at least 32 (the backbone divides it by 32), not {ImageSize}");
         if (TopStages is < 0 or > 4) throw new AdversaException($"--finetune-stages must be 0 to 4, not {TopStages}");
         if (Batch < 2) throw new AdversaException($"--batch must be at least 2 (batch norm), not {Batch}");
-        if (AverageFrom is < 0 or > 1) throw new AdversaException($"--average-from is a point of training progress, 0 to 1 (1 = off), not {AverageFrom}");
-        if (TextureBlend is < 0 or > 1) throw new AdversaException($"--texture-blend is a probability, 0 to 1, not {TextureBlend}");
+        WeightAverage.CheckStart(AverageFrom);
+        DannTrainer.CheckTextureBlend(TextureBlend);
         if (MeanImage && !Backbone.IsOnnx) throw new AdversaException("--mean-image belongs to the built-in ONNX backbone's preprocessing; torchvision weights use ImageNet mean/std");
         return this;
     }
