@@ -51,7 +51,7 @@ public static class AcganCommands
     /// <summary>Rebuilds an ACGAN generator from its checkpoint; returns it with the attribute names it was trained on.</summary>
     public static (DcganGenerator G, string[] Attributes) LoadGenerator(string checkpoint)
     {
-        var meta = Checkpoint.ReadMeta(checkpoint);
+        var meta = Checkpoint.ReadMeta(checkpoint, AcganTrainer.Kind);
         var options = meta["options"]?.Deserialize<AcganTrainOptions>() ?? throw new DataFormatException(checkpoint, "no ACGAN options recorded");
         var g = AcganGenerator.Create(options.Model);
         Checkpoint.LoadModules(checkpoint, AcganTrainer.Kind, new Dictionary<string, nn.Module> { ["generator"] = g });
@@ -82,7 +82,7 @@ public static class AcganCommands
             var dir = p.GetValue(output)!;
             Json.Write(Path.Combine(dir, "attribute-control.json"), new { checkpoint = path, data = dataName, reports });
             var text = string.Join(Environment.NewLine, reports.Select(r => r.Describe()));
-            File.WriteAllText(Path.Combine(dir, "attribute-control.txt"), text + Environment.NewLine);
+            AtomicFile.WriteAllText(Path.Combine(dir, "attribute-control.txt"), text + Environment.NewLine);
             var o = p.InvocationConfiguration.Output;
             o.WriteLine(text);
             o.WriteLine($"wrote {Path.Combine(dir, "attribute-control.json")} and attribute-control.txt");

@@ -202,9 +202,8 @@ public static class DannCommands
                     results.Add(r);
                 }
             }
-            Directory.CreateDirectory(dir);
-            File.WriteAllText(Path.Combine(dir, "table.md"), table.ToMarkdown());
-            File.WriteAllText(Path.Combine(dir, "table.csv"), table.ToCsv());
+            AtomicFile.WriteAllText(Path.Combine(dir, "table.md"), table.ToMarkdown());
+            AtomicFile.WriteAllText(Path.Combine(dir, "table.csv"), table.ToCsv());
             Json.Write(Path.Combine(dir, "results.json"), results);
             o.WriteLine();
             o.Write(table.ToMarkdown());

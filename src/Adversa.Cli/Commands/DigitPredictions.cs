@@ -37,7 +37,7 @@ public static class DigitPredictions
         using var pixels = Data.Readers.ImageFiles.DecodeAll(source, names!, 3, 32, 32,
             (hwc, iw, ih) => iw == 32 && ih == 32 ? (hwc, iw, ih) : (ImageOps.Resize(hwc, iw, ih, 3, 32, 32), 32, 32));
         var labels = Dann.Evaluation.PredictLabels(names.Count, (s, n) => logits(transform.Apply(pixels.narrow(0, s, n))));
-        File.WriteAllLines(csvPath, ["image_name,label", .. names.Select((n, i) => $"{n},{labels[i]}")]);
+        AtomicFile.WriteAllLines(csvPath, ["image_name,label", .. names.Select((n, i) => $"{n},{labels[i]}")]);
         return $"wrote {csvPath} ({names.Count} predictions; first image {w}x{h}, all read at 32x32, model input {transform.Size}x{transform.Size})";
     }
 }

@@ -49,7 +49,7 @@ public static class GanCommands
     /// <summary>Rebuilds the generator recorded in a DCGAN checkpoint and loads its weights.</summary>
     public static DcganGenerator LoadGenerator(string checkpoint)
     {
-        var meta = Checkpoint.ReadMeta(checkpoint);
+        var meta = Checkpoint.ReadMeta(checkpoint, DcganTrainer.Kind);
         var model = meta["options"]?["Model"]?.Deserialize<DcganOptions>() ?? throw new DataFormatException(checkpoint, "no model options recorded");
         var g = new DcganGenerator(model);
         Checkpoint.LoadModules(checkpoint, DcganTrainer.Kind, new Dictionary<string, nn.Module> { ["generator"] = g });
@@ -116,7 +116,7 @@ public static class GanCommands
         cmd.SetAction(p =>
         {
             var g = LoadGenerator(p.GetValue(checkpoint)!);
-            g.save_py(p.GetValue(output)!);
+            AtomicFile.Write(p.GetValue(output)!, s => g.save_py(s));
             p.InvocationConfiguration.Output.WriteLine($"wrote {p.GetValue(output)} ({g.state_dict().Count} tensors)");
             return 0;
         });

@@ -29,7 +29,7 @@ public static class TsneCommand
             string sourceName, targetName, title;
             double holdout;
             long dataSeed;
-            if ((string?)Checkpoint.ReadMeta(path)["kind"] == Uda.UdaTrainer.Kind)
+            if ((string?)Checkpoint.ReadMeta(path, Dann.DannTrainer.Kind, Uda.UdaTrainer.Kind)["kind"] == Uda.UdaTrainer.Kind)
             {
                 var (model, options, t) = Uda.UdaRun.LoadModel(path);
                 (features, transform, sourceName, targetName, holdout, dataSeed) = (model.Features, t, options.Source, options.Target, options.Holdout, options.Seed);

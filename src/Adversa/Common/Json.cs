@@ -1,17 +1,35 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace Adversa.Common;
 
-/// <summary>Report files: indented JSON, folders created, written atomically.</summary>
+/// <summary>Report files: indented snake_case JSON, enums as names, written atomically; NaN and infinity are written as null.</summary>
 public static class Json
 {
-    public static readonly JsonSerializerOptions Options = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
-
-    public static void Write(string path, object value)
+    public static readonly JsonSerializerOptions Options = new()
     {
-        var full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        File.WriteAllText(full + ".tmp", JsonSerializer.Serialize(value, Options));
-        File.Move(full + ".tmp", full, overwrite: true);
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        Converters = { new FiniteDoubleConverter() },
+    };
+
+    public static void Write(string path, object value) => AtomicFile.WriteAllText(path, JsonSerializer.Serialize(value, Options));
+
+    /// <summary>
+    /// JSON has no NaN or infinity: a non-finite double (a class missing from an evaluation part, a diverged loss) is
+    /// written as null and read back as NaN, instead of failing the whole write after the work is done.
+    /// </summary>
+    public sealed class FiniteDoubleConverter : JsonConverter<double>
+    {
+        public override double Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            reader.TokenType == JsonTokenType.Null ? double.NaN : reader.GetDouble();
+
+        public override void Write(Utf8JsonWriter writer, double value, JsonSerializerOptions options)
+        {
+            if (double.IsFinite(value)) writer.WriteNumberValue(value);
+            else writer.WriteNullValue();
+        }
+
+        public override bool HandleNull => true;
     }
 }

@@ -35,7 +35,7 @@ public static class DannRun
     /// <summary>Rebuilds the reported DANN model from its checkpoint: the averaged weights when the run averaged them, else the last iterate.</summary>
     public static (DannModel Model, DannOptions Options) LoadModel(string checkpoint)
     {
-        var meta = Checkpoint.ReadMeta(checkpoint);
+        var meta = Checkpoint.ReadMeta(checkpoint, DannTrainer.Kind);
         var options = meta["options"].Deserialize<DannOptions>() ?? throw new DataFormatException(checkpoint, "no DANN options recorded");
         if (meta["options"]!["AverageFrom"] is null) options = options with { AverageFrom = 1 }; // written before weight averaging existed
         return (WeightAverage.LoadReported(checkpoint, DannTrainer.Kind, () => DannModel.For(options), options.AverageFrom < 1), options);

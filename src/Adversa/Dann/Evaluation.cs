@@ -7,7 +7,8 @@ namespace Adversa.Dann;
 public sealed record AccuracyReport(string Data, int Images, double Accuracy, double[] PerClass)
 {
     public string Describe() =>
-        $"{Data}: accuracy {Accuracy:P2} on {Images:N0} images; per class: {string.Join(" ", PerClass.Select((a, i) => $"{i}:{a:P0}"))}";
+        $"{Data}: accuracy {Accuracy:P2} on {Images:N0} images; per class: {string.Join(" ", PerClass.Select((a, i) => double.IsNaN(a) ? $"{i}:n/a" : $"{i}:{a:P0}"))}" +
+        (PerClass.Any(double.IsNaN) ? " (n/a: no image of that class in this part)" : "");
 }
 
 public static class Evaluation

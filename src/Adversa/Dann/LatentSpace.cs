@@ -42,7 +42,7 @@ public static class LatentSpace
         double trust = Trustworthiness.Compute(all, result.Embedding, 5);
         TsnePlot.Save(figurePath, result.Embedding, domains.ToArray(), labels.ToArray(), [source.Name, target.Name], title);
         var csv = Path.ChangeExtension(figurePath, ".csv");
-        File.WriteAllLines(csv, ["x,y,domain,label", .. Enumerable.Range(0, labels.Count).Select(i =>
+        Common.AtomicFile.WriteAllLines(csv, ["x,y,domain,label", .. Enumerable.Range(0, labels.Count).Select(i =>
             string.Create(CultureInfo.InvariantCulture, $"{result.Embedding[2 * i]:G6},{result.Embedding[2 * i + 1]:G6},{sets[domains[i]].Name},{labels[i]}"))]);
         return new LatentSpaceReport(labels.Count / 2, result.KlDivergence, trust, result.Seconds, figurePath, csv);
     }

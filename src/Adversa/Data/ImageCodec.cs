@@ -26,14 +26,11 @@ public static class ImageCodec
         }
     }
 
-    /// <summary>Writes HWC bytes (1 or 3 channels) as PNG, creating the folder if needed.</summary>
+    /// <summary>Writes HWC bytes (1 or 3 channels) as PNG (atomically), creating the folder if needed.</summary>
     public static void WritePng(string path, byte[] hwc, int width, int height, int channels)
     {
-        var dir = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path));
-        if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
-        using var stream = File.Create(path);
-        new ImageWriter().WritePng(hwc, width, height,
-            channels == 1 ? StbImageWriteSharp.ColorComponents.Grey : StbImageWriteSharp.ColorComponents.RedGreenBlue, stream);
+        AtomicFile.Write(path, stream => new ImageWriter().WritePng(hwc, width, height,
+            channels == 1 ? StbImageWriteSharp.ColorComponents.Grey : StbImageWriteSharp.ColorComponents.RedGreenBlue, stream));
     }
 
     /// <summary>Writes a uint8 [C,H,W] tensor as PNG.</summary>

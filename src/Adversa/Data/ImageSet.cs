@@ -159,7 +159,7 @@ public sealed class ImageSet : IDisposable
     {
         if (fraction <= 0 || fraction >= 1) throw new AdversaException($"held-out fraction must be in (0,1), got {fraction}");
         if (Count < 2) throw new AdversaException($"{Name}: {Count} image(s) cannot be split into a training and a held-out part");
-        var u = Enumerable.Range(0, Count).Select(i => HashToUnit(seed, i)).ToArray();
+        var u = Enumerable.Range(0, Count).Select(i => Common.StableHash.Unit(seed, i)).ToArray();
         var held = Enumerable.Range(0, Count).Where(i => u[i] < fraction).Select(i => (long)i).ToList();
         if (held.Count == 0) held.Add(Array.IndexOf(u, u.Min()));
         if (held.Count == Count) held.Remove(Array.IndexOf(u, u.Max()));
@@ -167,16 +167,6 @@ public sealed class ImageSet : IDisposable
         var heldSet = held.ToHashSet();
         var rest = Enumerable.Range(0, Count).Select(i => (long)i).Where(i => !heldSet.Contains(i)).ToArray();
         return (held.ToArray(), rest);
-    }
-
-    /// <summary>SplitMix64 of (seed, index) mapped to [0, 1): a fixed pseudo-random number per row.</summary>
-    static double HashToUnit(long seed, long index)
-    {
-        ulong z = unchecked((ulong)seed * 0x9E3779B97F4A7C15UL + (ulong)index + 0x632BE59BD9B4E019UL);
-        z = unchecked((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL);
-        z = unchecked((z ^ (z >> 27)) * 0x94D049BB133111EBUL);
-        z ^= z >> 31;
-        return (z >> 11) * (1.0 / (1UL << 53));
     }
 
     /// <summary>Index of a named attribute column; a clear error lists the ones that exist.</summary>

@@ -2,7 +2,7 @@ using ScottPlot;
 
 namespace Adversa.Plots;
 
-/// <summary>One place for plot defaults: a sans font that exists on headless Linux, and a save that makes folders.</summary>
+/// <summary>One place for plot defaults: a sans font that exists on headless Linux, and an atomic save that makes folders.</summary>
 public static class PlotStyle
 {
     static bool _applied;
@@ -14,10 +14,7 @@ public static class PlotStyle
         _applied = true;
     }
 
-    public static void Save(Plot plot, string path, int width, int height)
-    {
-        var dir = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
-        plot.SavePng(path, width, height);
-    }
+    /// <summary>Renders to PNG in memory, then writes the file atomically (never a half-written or empty PNG).</summary>
+    public static void Save(Plot plot, string path, int width, int height) =>
+        Common.AtomicFile.WriteAllBytes(path, plot.GetImageBytes(width, height, ImageFormat.Png));
 }

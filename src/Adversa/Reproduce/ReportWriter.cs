@@ -33,9 +33,8 @@ public sealed class ReportWriter(string folder)
 
     public void Write()
     {
-        Directory.CreateDirectory(folder);
-        File.WriteAllText(Path.Combine(folder, "index.md"), Markdown());
-        File.WriteAllText(Path.Combine(folder, "index.html"), Html());
+        Common.AtomicFile.WriteAllText(Path.Combine(folder, "index.md"), Markdown());
+        Common.AtomicFile.WriteAllText(Path.Combine(folder, "index.html"), Html());
     }
 
     string Markdown()

@@ -27,42 +27,56 @@ public sealed class Checkpoint
     public Dictionary<string, nn.Module> Modules { get; init; } = new();
     public Dictionary<string, OptimizerHelper> Optimizers { get; init; } = new();
 
-    public void Save(string path)
+    public void Save(string path) => AtomicFile.Write(path, file =>
     {
-        var full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var tmp = full + ".tmp";
-        using (var file = new FileStream(tmp, FileMode.Create, FileAccess.Write))
+        using var zip = new ZipArchive(file, ZipArchiveMode.Create, leaveOpen: true);
+        var meta = new JsonObject
         {
-            using (var zip = new ZipArchive(file, ZipArchiveMode.Create, leaveOpen: true))
-            {
-                var meta = new JsonObject
-                {
-                    ["format"] = Format,
-                    ["kind"] = Kind,
-                    ["epoch"] = Epoch,
-                    ["batch_in_epoch"] = BatchInEpoch,
-                    ["step"] = Step,
-                    ["options"] = Options.DeepClone(),
-                    ["history"] = JsonSerializer.SerializeToNode(History),
-                    ["saved_utc"] = DateTime.UtcNow.ToString("O"),
-                };
-                Write(zip, "meta.json", s => JsonSerializer.Serialize(s, meta, new JsonSerializerOptions { WriteIndented = true }));
-                foreach (var (name, module) in Modules) Write(zip, $"modules/{name}.bin", s => module.save(s));
-                foreach (var (name, opt) in Optimizers) Write(zip, $"optimizers/{name}.bin", s =>
-                {
-                    using var w = new BinaryWriter(s, System.Text.Encoding.UTF8, leaveOpen: true);
-                    opt.save_state_dict(w);
-                });
-                Write(zip, "rng.bin", s =>
-                {
-                    using var state = random.get_rng_state();
-                    s.Write(state.bytes);
-                });
-            }
-            file.Flush(flushToDisk: true);
-        }
-        File.Move(tmp, full, overwrite: true);
+            ["format"] = Format,
+            ["kind"] = Kind,
+            ["epoch"] = Epoch,
+            ["batch_in_epoch"] = BatchInEpoch,
+            ["step"] = Step,
+            ["options"] = Options.DeepClone(),
+            ["history"] = JsonSerializer.SerializeToNode(History, HistoryJson),
+            ["saved_utc"] = DateTime.UtcNow.ToString("O"),
+        };
+        Write(zip, "meta.json", s => JsonSerializer.Serialize(s, meta, new JsonSerializerOptions { WriteIndented = true }));
+        foreach (var (name, module) in Modules) Write(zip, $"modules/{name}.bin", s => module.save(s));
+        foreach (var (name, opt) in Optimizers) Write(zip, $"optimizers/{name}.bin", s =>
+        {
+            using var w = new BinaryWriter(s, System.Text.Encoding.UTF8, leaveOpen: true);
+            opt.save_state_dict(w);
+        });
+        Write(zip, "rng.bin", s =>
+        {
+            using var state = random.get_rng_state();
+            s.Write(state.bytes);
+        });
+    });
+
+    /// <summary>The metric history may hold a diverged (NaN) loss: written as null, read back as NaN.</summary>
+    static readonly JsonSerializerOptions HistoryJson = new() { Converters = { new Json.FiniteDoubleConverter() } };
+
+    /// <summary>What each checkpoint kind holds, for errors that say what a file is.</summary>
+    public static string Describe(string? kind) => kind switch
+    {
+        "dcgan" => "a DCGAN checkpoint (face generator)",
+        "acgan" => "an ACGAN checkpoint (attribute-conditioned face generator)",
+        "dann" => "a DANN checkpoint (digit classifier: source-only, DANN or target-only)",
+        "uda" => "an improved-UDA checkpoint (digit classifier on a ResNet backbone)",
+        null => "a checkpoint of unknown kind",
+        _ => $"a '{kind}' checkpoint",
+    };
+
+    /// <summary>meta.json of a checkpoint that must be one of <paramref name="kinds"/>; otherwise one line saying what the file is and what is needed.</summary>
+    public static JsonObject ReadMeta(string path, params string[] kinds)
+    {
+        var meta = ReadMeta(path);
+        var kind = (string?)meta["kind"];
+        if (!kinds.Contains(kind))
+            throw new AdversaException($"{path}: is {Describe(kind)}; this command needs {string.Join(" or ", kinds.Select(Describe))}");
+        return meta;
     }
 
     static void Write(ZipArchive zip, string name, Action<Stream> write)
@@ -94,12 +108,12 @@ public sealed class Checkpoint
         using var zip = Open(path);
         var meta = ReadMeta(path, zip);
         if ((string?)meta["kind"] != Kind)
-            throw new AdversaException($"{path}: is a '{meta["kind"]}' checkpoint, not '{Kind}'");
+            throw new AdversaException($"{path}: is {Describe((string?)meta["kind"])}, not {Describe(Kind)}");
         Epoch = (int)meta["epoch"]!;
         BatchInEpoch = (int)meta["batch_in_epoch"]!;
         Step = (long)meta["step"]!;
         History.Clear();
-        foreach (var (k, v) in meta["history"]!.Deserialize<Dictionary<string, List<double>>>()!) History[k] = v;
+        foreach (var (k, v) in meta["history"]!.Deserialize<Dictionary<string, List<double>>>(HistoryJson)!) History[k] = v;
         try
         {
             foreach (var (name, module) in Modules) module.load(Entry(path, zip, $"modules/{name}.bin"));
@@ -123,7 +137,7 @@ public sealed class Checkpoint
     {
         using var zip = Open(path);
         var meta = ReadMeta(path, zip);
-        if ((string?)meta["kind"] != kind) throw new AdversaException($"{path}: is a '{meta["kind"]}' checkpoint, not '{kind}'");
+        if ((string?)meta["kind"] != kind) throw new AdversaException($"{path}: is {Describe((string?)meta["kind"])}, not {Describe(kind)}");
         foreach (var (name, module) in modules) module.load(Entry(path, zip, $"modules/{name}.bin"));
     }
 

@@ -28,8 +28,7 @@ public static class UdaRun
     /// <summary>Rebuilds the reported UDA model (architecture from the recorded options, weights from the checkpoint: the averaged ones when the run averaged them) in eval mode.</summary>
     public static (UdaModel Model, UdaOptions Options, ImageTransform Transform) LoadModel(string checkpoint)
     {
-        var meta = Checkpoint.ReadMeta(checkpoint);
-        if ((string?)meta["kind"] != UdaTrainer.Kind) throw new AdversaException($"{checkpoint}: is a '{meta["kind"]}' checkpoint, not '{UdaTrainer.Kind}'");
+        var meta = Checkpoint.ReadMeta(checkpoint, UdaTrainer.Kind);
         var options = meta["options"].Deserialize<UdaOptions>() ?? throw new DataFormatException(checkpoint, "no UDA options recorded");
         if (meta["options"]!["AverageFrom"] is null) options = options with { AverageFrom = 1 }; // written before weight averaging existed
         var model = WeightAverage.LoadReported(checkpoint, UdaTrainer.Kind, () => new UdaModel(options.Backbone.CreateEmpty(), options.TopStages), options.AverageFrom < 1);

@@ -104,7 +104,9 @@ public sealed class Canvas(int width, int height)
         return (float)(Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2));
     }
 
-    /// <summary>A deterministic per-item seed, so images are the same whatever the thread count.</summary>
-    public static int ItemSeed(long seed, int stream, int index) =>
-        HashCode.Combine(seed, stream, index) & 0x7FFFFFFF;
+    /// <summary>
+    /// A per-item seed that is the same whatever the thread count and in every process (a stable mix of seed,
+    /// stream and index; never <see cref="HashCode"/>, which .NET randomises per process).
+    /// </summary>
+    public static int ItemSeed(long seed, int stream, int index) => Common.StableHash.Seed31(seed, stream, index);
 }
