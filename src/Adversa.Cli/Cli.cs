@@ -32,11 +32,15 @@ public static class Cli
         if (output is not null) config.Output = output;
         if (error is not null) config.Error = error;
         var parse = root.Parse(args);
+        if (parse.Errors.Count > 0 && !args.Any(a => a is "--help" or "-h" or "-?"))
+        {
+            // Unknown options, bad values and out-of-range numbers: one line and a pointer to the help, not the whole help text.
+            (error ?? Console.Error).WriteLine($"error: {parse.Errors[0].Message} (see '{CommandPath(parse)} --help')");
+            return ExitUserError;
+        }
         try
         {
-            int code = parse.Invoke(config);
-            // Unknown options or bad values are user errors too (System.CommandLine itself returns 1 after printing them).
-            return code == 1 && parse.Errors.Count > 0 ? ExitUserError : code;
+            return parse.Invoke(config);
         }
         catch (Exception e)
         {
@@ -53,6 +57,15 @@ public static class Cli
             if (verbose) err.WriteLine(e);
             return ExitInternalError;
         }
+    }
+
+    /// <summary>"adversa dann train" for the command a parse reached.</summary>
+    static string CommandPath(ParseResult parse)
+    {
+        var names = new List<string>();
+        for (var r = parse.CommandResult; r is not null; r = r.Parent as System.CommandLine.Parsing.CommandResult)
+            names.Insert(0, r.Parent is null ? "adversa" : r.Command.Name);
+        return string.Join(' ', names);
     }
 
     static Exception Unwrap(Exception e)

@@ -32,7 +32,7 @@ public static class AcganCommands
     {
         var t = new GanTrainingOptions("runs/acgan", "Run folder: checkpoint.zip, samples/epoch_NNN.png (off/on pairs), loss.png");
         var attrs = AttributeOption("Attribute(s) to condition on; repeat for several (names as in the dataset, e.g. Smiling, Male, Eyeglasses)");
-        var aux = new Option<double>("--aux-weight") { Description = "Weight of the auxiliary attribute loss", DefaultValueFactory = _ => 1.0 };
+        var aux = new Option<double>("--aux-weight") { Description = "Weight of the auxiliary attribute loss", DefaultValueFactory = _ => 1.0 }.Between(0, 100);
         var cmd = new Command("train", "Train the ACGAN; writes off/on sample pairs every epoch, a loss curve and a resumable checkpoint")
             .With([attrs, aux, .. t.All]);
         cmd.SetAction(p =>
@@ -64,8 +64,8 @@ public static class AcganCommands
         var checkpoint = GanCommands.CheckpointOption("runs/acgan");
         var data = new Option<string?>("--data") { Description = "Real faces with attributes to train the judge on (default: the model's training set)" };
         var attrs = new Option<string[]>("--attribute", "-a") { Description = "Attribute(s) to judge (default: all the model was trained on)" };
-        var pairs = new Option<int>("--pairs", "-m") { Description = "Noise vectors, each generated with the attribute off and on", DefaultValueFactory = _ => 1000 };
-        var epochs = new Option<int>("--classifier-epochs") { Description = "Epochs of the attribute classifier on real faces", DefaultValueFactory = _ => 3 };
+        var pairs = new Option<int>("--pairs", "-m") { Description = "Noise vectors, each generated with the attribute off and on", DefaultValueFactory = _ => 1000 }.AtLeast(1);
+        var epochs = new Option<int>("--classifier-epochs") { Description = "Epochs of the attribute classifier on real faces", DefaultValueFactory = _ => 3 }.AtLeast(1);
         var (root, limit, seed, threads) = (CommonOptions.DataRoot(), CommonOptions.Limit(), CommonOptions.Seed(), CommonOptions.Threads());
         var output = CommonOptions.Out("acgan-eval", "Folder for attribute-control.json and attribute-control.txt");
         var cmd = new Command("eval", "Attribute control: a classifier trained on real faces judges generated off/on pairs (accuracies and pair flip rate)")

@@ -24,18 +24,18 @@ public static class DannCommands
     }
 
     /// <summary>--average-from, shared with <c>uda train</c>.</summary>
-    public static Option<double> AverageFromOption() => new("--average-from")
+    public static Option<double> AverageFromOption() => new Option<double>("--average-from")
     {
         Description = "Report the weights averaged over the steps after this point of training (0-1; 0.75 = the last quarter; Polyak/SWA averaging): steadier and better than the last epoch's (MNIST -> MNIST-M: 91.2% against 88.7%). 1 = off, report the last epoch's weights",
         DefaultValueFactory = _ => DannOptions.DefaultAverageFrom,
-    };
+    }.Between(0, 1);
 
     /// <summary>--target-entropy, shared with <c>uda train</c>.</summary>
-    public static Option<double> TargetEntropyOption() => new("--target-entropy")
+    public static Option<double> TargetEntropyOption() => new Option<double>("--target-entropy")
     {
         Description = "Weight of the conditional-entropy loss on target predictions (VADA; 0 = off, the study), ramped in with the reversal schedule",
         DefaultValueFactory = _ => 0.0,
-    };
+    }.Between(0, 100);
 
     /// <summary>--color-jitter, shared with <c>uda train</c>.</summary>
     public static Option<bool> ColorJitterOption() => new("--color-jitter")
@@ -44,11 +44,11 @@ public static class DannCommands
     };
 
     /// <summary>--texture-blend, shared with <c>uda train</c>.</summary>
-    public static Option<double> TextureBlendOption() => new("--texture-blend")
+    public static Option<double> TextureBlendOption() => new Option<double>("--texture-blend")
     {
         Description = "Probability (0-1) of putting each labelled image on a random procedural colour texture as |texture - digit|, the recipe MNIST-M was built with (no target images used); 0 = off",
         DefaultValueFactory = _ => 0,
-    };
+    }.Between(0, 1);
 
     /// <summary>The training options shared by train and table, declared once.</summary>
     sealed class TrainingOptions
@@ -56,20 +56,20 @@ public static class DannCommands
         public readonly Option<int> Epochs = CommonOptions.Epochs(10);
         public readonly Option<int> Batch = CommonOptions.Batch(128);
         public readonly Option<string> Optimizer = new Option<string>("--optimizer") { Description = "adam (the study) or sgd with momentum 0.9 (the paper)", DefaultValueFactory = _ => "adam" }.AcceptOnlyFromAmong("adam", "sgd");
-        public readonly Option<double> Lr = new("--lr") { Description = "Learning rate (mu_0 when annealed)", DefaultValueFactory = _ => 1e-3 };
+        public readonly Option<double> Lr = new Option<double>("--lr") { Description = "Learning rate (mu_0 when annealed)", DefaultValueFactory = _ => 1e-3 }.Above(0);
         public readonly Option<bool> Anneal = new("--lr-anneal") { Description = "Anneal the learning rate as mu_0 / (1 + 10p)^0.75 over training progress p" };
-        public readonly Option<double> LambdaMax = new("--lambda-max") { Description = "Scale of the reversal schedule lambda_p = max * (2/(1+exp(-10p)) - 1); 1 is the paper's (with SGD); with Adam 1e-3, 1 stalls class learning here, 0.3 does not", DefaultValueFactory = _ => 0.3 };
+        public readonly Option<double> LambdaMax = new Option<double>("--lambda-max") { Description = "Scale of the reversal schedule lambda_p = max * (2/(1+exp(-10p)) - 1); 1 is the paper's (with SGD); with Adam 1e-3, 1 stalls class learning here, 0.3 does not", DefaultValueFactory = _ => 0.3 }.Between(0, 100);
         public readonly Option<string> BatchNorm = new Option<string>("--bn") { Description = "Batch-norm statistics in DANN mode: joint (source and target in one batch) or separate (one batch per domain)", DefaultValueFactory = _ => "joint" }.AcceptOnlyFromAmong("joint", "separate");
-        public readonly Option<double> Holdout = new("--holdout") { Description = "Fraction of a real dataset's training files held out for evaluation when it has no test files", DefaultValueFactory = _ => 0.1 };
-        public readonly Option<int> Size = new("--size") { Description = "Side the images are resized to, 26 to 32; 0 (default) = the larger native side of the pair (32 with SVHN, MNIST-M or a synthetic domain; 28 for MNIST <-> USPS); 28 has 1.3x fewer pixels than 32 and trains ~15% faster", DefaultValueFactory = _ => 0 };
-        public readonly Option<int> Width = new("--width") { Description = "Channels of the first convolution (the second has twice as many): accuracy against speed", DefaultValueFactory = _ => 32 };
+        public readonly Option<double> Holdout = new Option<double>("--holdout") { Description = "Fraction of a real dataset's training files held out for evaluation when it has no test files", DefaultValueFactory = _ => 0.1 }.Between(0, 1, exclusive: true);
+        public readonly Option<int> Size = new Option<int>("--size") { Description = "Side the images are resized to, 26 to 32; 0 (default) = the larger native side of the pair (32 with SVHN, MNIST-M or a synthetic domain; 28 for MNIST <-> USPS); 28 has 1.3x fewer pixels than 32 and trains ~15% faster", DefaultValueFactory = _ => 0 }.Check(v => v == 0 || v is >= 26 and <= 32, "0 (automatic) or 26 to 32");
+        public readonly Option<int> Width = new Option<int>("--width") { Description = "Channels of the first convolution (the second has twice as many): accuracy against speed", DefaultValueFactory = _ => 32 }.AtLeast(1);
         public readonly Option<bool> InstanceNorm = new("--instance-norm") { Description = "Standardise each input image per channel (zero mean, unit variance) before the network, as VADA does: removes each domain's global colour and contrast" };
         public readonly Option<double> TargetEntropy = TargetEntropyOption();
         public readonly Option<bool> IntensityFlip = new("--intensity-flip") { Description = "Augment labelled images by inverting each colour channel with probability 1/2 (French et al. 2018): digits in both polarities, as in MNIST-M and SVHN. Helps single-polarity sources (MNIST -> MNIST-M: 42.9% -> 70.4% at 3 short epochs); hurts SVHN sources" };
         public readonly Option<bool> ColorJitter = ColorJitterOption();
         public readonly Option<double> TextureBlend = TextureBlendOption();
-        public readonly Option<double> PseudoLabel = new("--pseudo-label") { Description = "Self-training on the target: cross-entropy against the model's own prediction wherever its confidence reaches this threshold (e.g. 0.95; 0 = off), ramped in with the reversal schedule", DefaultValueFactory = _ => 0.0 };
-        public readonly Option<double> PseudoWeight = new("--pseudo-weight") { Description = "Weight of the --pseudo-label loss", DefaultValueFactory = _ => 1.0 };
+        public readonly Option<double> PseudoLabel = new Option<double>("--pseudo-label") { Description = "Self-training on the target: cross-entropy against the model's own prediction wherever its confidence reaches this threshold (e.g. 0.95; 0 = off), ramped in with the reversal schedule", DefaultValueFactory = _ => 0.0 }.Between(0, 1);
+        public readonly Option<double> PseudoWeight = new Option<double>("--pseudo-weight") { Description = "Weight of the --pseudo-label loss", DefaultValueFactory = _ => 1.0 }.Between(0, 100);
         public readonly Option<double> AverageFrom = AverageFromOption();
         public readonly Option<string> Cache = new Option<string>("--cache") { Description = "Where the decoded training images are kept: memory, or disk (a temporary raw file read back per batch: no decoding, and MNIST-M's 181 MB leave the process's resident memory)", DefaultValueFactory = _ => "memory" }.AcceptOnlyFromAmong("memory", "disk");
         public readonly Option<string?> Root = CommonOptions.DataRoot();
@@ -152,9 +152,9 @@ public static class DannCommands
         var pairs = new Option<string[]>("--pair", "-p") { Description = "SOURCE:TARGET pair; repeat for several (default: synth-svhn:synth-mnistm and back)" };
         var modes = new Option<string[]>("--modes") { Description = "Rows to compute: source-only, dann, target-only, uda (the improved UDA model on the pretrained ResNet18)", DefaultValueFactory = _ => ["source-only", "dann", "target-only", "uda"], AllowMultipleArgumentsPerToken = true }
             .AcceptOnlyFromAmong("source-only", "dann", "target-only", "uda");
-        var udaFrozen = new Option<int>("--uda-frozen-epochs") { Description = "UDA row: epochs on cached features of the frozen backbone", DefaultValueFactory = _ => 2 };
-        var udaFineTune = new Option<int>("--uda-finetune-epochs") { Description = "UDA row: epochs fine-tuning the top three backbone stages (lr 2e-4) after the frozen ones", DefaultValueFactory = _ => 10 };
-        var udaSize = new Option<int>("--uda-size") { Description = "UDA row: side the digits are resized to for the backbone", DefaultValueFactory = _ => 32 };
+        var udaFrozen = new Option<int>("--uda-frozen-epochs") { Description = "UDA row: epochs on cached features of the frozen backbone", DefaultValueFactory = _ => 2 }.AtLeast(0);
+        var udaFineTune = new Option<int>("--uda-finetune-epochs") { Description = "UDA row: epochs fine-tuning the top three backbone stages (lr 2e-4) after the frozen ones", DefaultValueFactory = _ => 10 }.AtLeast(0);
+        var udaSize = new Option<int>("--uda-size") { Description = "UDA row: side the digits are resized to for the backbone", DefaultValueFactory = _ => 32 }.Between(32, 512);
         var output = CommonOptions.Out("runs/dann-table", "Folder: table.md, table.csv, one run folder per pair and mode (finished runs are reused)");
         var adabn = new Option<bool>("--adabn") { Description = "Add rows with batch norm recalibrated on the target's unlabelled images (AdaBN) for source-only and DANN" };
         var cmd = new Command("table", "Run source-only, DANN and target-only for each pair and write the study's accuracy table (Markdown + CSV)")

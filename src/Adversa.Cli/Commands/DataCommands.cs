@@ -79,8 +79,8 @@ public static class DataCommands
         var name = NameArgument();
         var (split, root, seed) = (Split(), CommonOptions.DataRoot(), CommonOptions.Seed());
         var output = CommonOptions.Out("preview.png", "PNG file to write");
-        var count = new Option<int>("--count", "-n") { Description = "Number of images in the grid", DefaultValueFactory = _ => 32 };
-        var columns = new Option<int>("--columns") { Description = "Images per row", DefaultValueFactory = _ => 8 };
+        var count = new Option<int>("--count", "-n") { Description = "Number of images in the grid", DefaultValueFactory = _ => 32 }.AtLeast(1);
+        var columns = new Option<int>("--columns") { Description = "Images per row", DefaultValueFactory = _ => 8 }.AtLeast(1);
         var cmd = new Command("preview", "Write a grid of sample images with their labels (or attributes) as a PNG").With(split, root, seed, output, count, columns);
         cmd.Arguments.Add(name);
         cmd.SetAction(p =>

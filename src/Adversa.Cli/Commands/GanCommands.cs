@@ -60,8 +60,8 @@ public static class GanCommands
     static Command Sample()
     {
         var checkpoint = CheckpointOption("runs/gan");
-        var count = new Option<int>("--count", "-n") { Description = "Number of faces", DefaultValueFactory = _ => 32 };
-        var columns = new Option<int>("--columns") { Description = "Faces per row (32 faces in 8 columns = the study's 4x8 grid)", DefaultValueFactory = _ => 8 };
+        var count = new Option<int>("--count", "-n") { Description = "Number of faces", DefaultValueFactory = _ => 32 }.AtLeast(1);
+        var columns = new Option<int>("--columns") { Description = "Faces per row (32 faces in 8 columns = the study's 4x8 grid)", DefaultValueFactory = _ => 8 }.AtLeast(1);
         var output = CommonOptions.Out("gan-samples.png", "PNG file to write");
         var seed = CommonOptions.Seed();
         var cmd = new Command("sample", "Generate a grid of random faces from a trained generator (fixed by --seed)").With(checkpoint, count, columns, output, seed);
@@ -83,8 +83,8 @@ public static class GanCommands
         var checkpoint = CheckpointOption("runs/gan");
         var data = new Option<string?>("--data") { Description = "Real faces to compare with (default: the dataset the model was trained on)" };
         var split = new Option<string>("--split") { Description = "Split of the real faces", DefaultValueFactory = _ => "all" };
-        var samples = new Option<int>("--samples", "-n") { Description = "Images per compared set (capped at half the real images, which the real-vs-real floor splits in two)", DefaultValueFactory = _ => 5000 };
-        var size = new Option<int>("--feature-size") { Description = "Side length images are resized to before the ResNet18 (224 = ImageNet's; 112 is 4x faster)", DefaultValueFactory = _ => 112 };
+        var samples = new Option<int>("--samples", "-n") { Description = "Images per compared set (capped at half the real images, which the real-vs-real floor splits in two)", DefaultValueFactory = _ => 5000 }.AtLeast(2);
+        var size = new Option<int>("--feature-size") { Description = "Side length images are resized to before the ResNet18 (224 = ImageNet's; 112 is 4x faster)", DefaultValueFactory = _ => 112 }.Between(32, 512);
         var (root, limit, seed, threads) = (CommonOptions.DataRoot(), CommonOptions.Limit(), CommonOptions.Seed(), CommonOptions.Threads());
         var output = CommonOptions.Out("gan-eval.json", "JSON file for the scores");
         var cmd = new Command("eval", "FID and KID (ResNet18 features) of generated faces against real ones, with the real-vs-real floor")

@@ -12,9 +12,9 @@ public static class TsneCommand
         var checkpoint = GanCommands.CheckpointOption("runs/dann");
         var source = new Option<string?>("--source", "-s") { Description = "Source domain (default: the model's)" };
         var target = new Option<string?>("--target", "-t") { Description = "Target domain (default: the model's)" };
-        var count = new Option<int>("--count", "-n") { Description = "Evaluation images per domain", DefaultValueFactory = _ => 1000 };
-        var perplexity = new Option<double>("--perplexity") { Description = "t-SNE perplexity", DefaultValueFactory = _ => 30 };
-        var iterations = new Option<int>("--iterations") { Description = "t-SNE iterations", DefaultValueFactory = _ => 1000 };
+        var count = new Option<int>("--count", "-n") { Description = "Evaluation images per domain", DefaultValueFactory = _ => 1000 }.AtLeast(5);
+        var perplexity = new Option<double>("--perplexity") { Description = "t-SNE perplexity", DefaultValueFactory = _ => 30 }.Above(0);
+        var iterations = new Option<int>("--iterations") { Description = "t-SNE iterations", DefaultValueFactory = _ => 1000 }.AtLeast(1);
         var (root, limit, seed, threads) = (CommonOptions.DataRoot(), CommonOptions.Limit(), CommonOptions.Seed(), CommonOptions.Threads());
         var output = CommonOptions.Out("tsne.png", "Figure to write; the 2-D points go to the same name with .csv");
         var cmd = new Command("tsne", "t-SNE of a DANN, baseline or UDA model's latent features for both domains, plotted by domain and by class (+ CSV of the points)")
