@@ -35,10 +35,16 @@ public sealed class GanTrainingOptions(string defaultOut, string outDescription)
 
     public DcganOptions Model(ParseResult p) => new(p.GetValue(Nz), p.GetValue(Ngf), p.GetValue(Ndf));
 
-    /// <summary>Applies --threads/--seed/--device and loads the 3x64x64 faces.</summary>
-    public ImageSet LoadFaces(ParseResult p, string model)
+    /// <summary>Applies --threads/--seed/--device, then takes the run folder (checked writable, locked against a second run) before any work.</summary>
+    public Training.RunLock Begin(ParseResult p)
     {
         CommonOptions.Configure(p, Threads, Seed, Device);
+        return Training.RunLock.Acquire(p.GetValue(Out)!);
+    }
+
+    /// <summary>Loads the 3x64x64 faces.</summary>
+    public ImageSet LoadFaces(ParseResult p, string model)
+    {
         var set = DatasetCatalog.Load(new DatasetRequest(p.GetValue(Data)!, p.GetValue(Split)!, p.GetValue(Limit), p.GetValue(Root), p.GetValue(Seed)));
         if (set.Height != 64 || set.Channels != 3) throw new AdversaException($"{set.Name} is {set.Channels}x{set.Height}x{set.Width}; the {model} needs 3x64x64 faces");
         return set;

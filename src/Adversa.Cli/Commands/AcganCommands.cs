@@ -37,6 +37,7 @@ public static class AcganCommands
             .With([attrs, aux, .. t.All]);
         cmd.SetAction(p =>
         {
+            using var runLock = t.Begin(p);
             using var set = t.LoadFaces(p, "ACGAN");
             var options = new AcganTrainOptions(t.Model(p), p.GetValue(attrs)!, p.GetValue(t.Epochs), p.GetValue(t.Batch), p.GetValue(t.Lr), p.GetValue(t.Beta1),
                 p.GetValue(t.DecayEvery), p.GetValue(t.DecayFactor), p.GetValue(aux), p.GetValue(t.RealLabel), p.GetValue(t.InstanceNoise), p.GetValue(t.Seed));
@@ -73,6 +74,7 @@ public static class AcganCommands
         cmd.SetAction(p =>
         {
             Runtime.Configure(p.GetValue(threads), p.GetValue(seed));
+            OutputPath.CheckFolder(p.GetValue(output)!);
             var path = p.GetValue(checkpoint)!;
             var (g, trained) = LoadGenerator(path);
             var dataName = p.GetValue(data) ?? (string?)Checkpoint.ReadMeta(path)["options"]?["data"] ?? "synth-faces";
@@ -101,9 +103,9 @@ public static class AcganCommands
         var cmd = new Command("sample", "Pairs of faces from the same noise with an attribute off (top row) and on (bottom row)").With(checkpoint, pairs, attrs, output, seed);
         cmd.SetAction(p =>
         {
+            OutputPath.CheckFile(p.GetValue(output)!);
             var (g, trained) = LoadGenerator(p.GetValue(checkpoint)!);
             int n = p.GetValue(pairs);
-            if (n < 1) throw new AdversaException("--pairs must be at least 1");
             var wanted = p.GetValue(attrs)!;
             var latent = g.parameters().First().shape[0] - trained.Length;
             using var gen = new Generator((ulong)p.GetValue(seed));

@@ -103,13 +103,14 @@ public static class DannCommands
         cmd.SetAction(p =>
         {
             CommonOptions.Configure(p, t.Threads, t.Seed, t.Device);
+            var dir = p.GetValue(output)!;
+            using var runLock = RunLock.Acquire(dir);
             using var src = t.Load(p, p.GetValue(source)!);
             using var tgt = t.Load(p, p.GetValue(target)!);
             var options = t.Read(p, src.Name, tgt.Name, DannRun.ParseMode(p.GetValue(mode)!));
             var trainer = new DannTrainer(src, tgt, options);
             var o = p.InvocationConfiguration.Output;
             o.WriteLine($"{DannRun.ModeName(options.Mode)} {src.Name} -> {tgt.Name}: {src.Train.Count:N0} source / {tgt.Train.Count:N0} target training images at {trainer.Model.ImageSize}x{trainer.Model.ImageSize}; evaluation on {tgt.EvalDescription}");
-            var dir = p.GetValue(output)!;
             int code = LoopRunner.Run(trainer, new LoopOptions(options.Epochs, dir, p.GetValue(resume), 10, p.GetValue(logdir)), o);
             if (code != 0) return code;
             var tr = Dann.Evaluation.Evaluate(trainer.Reported, tgt.Eval);
@@ -155,22 +156,29 @@ public static class DannCommands
         var udaFrozen = new Option<int>("--uda-frozen-epochs") { Description = "UDA row: epochs on cached features of the frozen backbone", DefaultValueFactory = _ => 2 }.AtLeast(0);
         var udaFineTune = new Option<int>("--uda-finetune-epochs") { Description = "UDA row: epochs fine-tuning the top three backbone stages (lr 2e-4) after the frozen ones", DefaultValueFactory = _ => 10 }.AtLeast(0);
         var udaSize = new Option<int>("--uda-size") { Description = "UDA row: side the digits are resized to for the backbone", DefaultValueFactory = _ => 32 }.Between(32, 512);
-        var output = CommonOptions.Out("runs/dann-table", "Folder: table.md, table.csv, one run folder per pair and mode (finished runs are reused)");
+        var output = CommonOptions.Out("runs/dann-table", "Folder: table.md, table.csv, one run folder per pair and mode (a run finished with the same settings is reused; one with other settings is trained again)");
         var adabn = new Option<bool>("--adabn") { Description = "Add rows with batch norm recalibrated on the target's unlabelled images (AdaBN) for source-only and DANN" };
+        var force = new Option<bool>("--force") { Description = "Train every run again, even one finished with the same settings (a run whose recorded settings differ from this command's is always trained again)" };
         var cmd = new Command("table", "Run source-only, DANN and target-only for each pair and write the study's accuracy table (Markdown + CSV)")
-            .With([pairs, modes, adabn, udaFrozen, udaFineTune, udaSize, .. t.All, output]);
+            .With([pairs, modes, adabn, force, udaFrozen, udaFineTune, udaSize, .. t.All, output]);
         cmd.SetAction(p =>
         {
             CommonOptions.Configure(p, t.Threads, t.Seed, t.Device);
+            var dir = p.GetValue(output)!;
             var list = p.GetValue(pairs) is { Length: > 0 } given ? given : ["synth-svhn:synth-mnistm", "synth-mnistm:synth-svhn"];
+            foreach (var pair in list)
+                if (pair.Split(':') is not [{ Length: > 0 }, { Length: > 0 }]) throw new AdversaException($"--pair must be SOURCE:TARGET, got '{pair}'");
+            using var tableLock = RunLock.Acquire(dir);
+            void Fresh(string runDir)
+            {
+                if (p.GetValue(force) && Directory.Exists(runDir)) Directory.Delete(runDir, recursive: true);
+            }
             var table = new AccuracyTable();
             var o = p.InvocationConfiguration.Output;
-            var dir = p.GetValue(output)!;
             var results = new List<object>();
             foreach (var pair in list)
             {
                 var parts = pair.Split(':');
-                if (parts.Length != 2) throw new AdversaException($"--pair must be SOURCE:TARGET, got '{pair}'");
                 using var src = t.Load(p, parts[0]);
                 using var tgt = t.Load(p, parts[1]);
                 foreach (var modeText in p.GetValue(modes)!)
@@ -182,6 +190,7 @@ public static class DannCommands
                                                     AverageFrom: p.GetValue(t.AverageFrom), ColorJitter: p.GetValue(t.ColorJitter), TextureBlend: p.GetValue(t.TextureBlend));
                         var udaDir = Path.Combine(dir, $"{src.Name}_to_{tgt.Name}", "uda");
                         o.WriteLine($"== improved UDA {src.Name} -> {tgt.Name} ({udaDir})");
+                        Fresh(udaDir);
                         var ur = Uda.UdaRun.TrainAndEvaluate(src, tgt, uo, udaDir, Cli.Progress());
                         o.WriteLine($"   target {ur.Target.Describe()}");
                         table.Add(Uda.UdaRun.RowName, $"{src.Name} → {tgt.Name}", ur.Target.Accuracy);
@@ -191,6 +200,7 @@ public static class DannCommands
                     var options = t.Read(p, src.Name, tgt.Name, DannRun.ParseMode(modeText));
                     var runDir = Path.Combine(dir, $"{src.Name}_to_{tgt.Name}", DannRun.ModeName(options.Mode));
                     o.WriteLine($"== {DannRun.ModeName(options.Mode)} {src.Name} -> {tgt.Name} ({runDir})");
+                    Fresh(runDir);
                     var r = DannRun.TrainAndEvaluate(src, tgt, options, runDir, Cli.Progress(), adaBn: p.GetValue(adabn));
                     o.WriteLine($"   target {r.Target.Describe()}");
                     table.Add(DannRun.ModeName(options.Mode), $"{src.Name} → {tgt.Name}", r.Target.Accuracy);

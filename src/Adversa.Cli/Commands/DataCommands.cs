@@ -86,7 +86,7 @@ public static class DataCommands
         cmd.SetAction(p =>
         {
             int n = p.GetValue(count);
-            if (n < 1) throw new AdversaException("--count must be at least 1");
+            OutputPath.CheckFile(p.GetValue(output)!);
             var request = new DatasetRequest(p.GetValue(name)!, p.GetValue(split)!, null, p.GetValue(root), p.GetValue(seed));
             if (DatasetCatalog.Info(request.Name).Synthetic) request = request with { Limit = n };
             using var set = DatasetCatalog.Load(request);

@@ -17,6 +17,7 @@ public static class DigitPredictions
         var cmd = new Command("predict", "Predict the digit of every image in a folder, in the course's image_name,label CSV format").With(checkpoint, images, output);
         cmd.SetAction(p =>
         {
+            OutputPath.CheckFile(p.GetValue(output)!);
             var (logits, transform) = load(p.GetValue(checkpoint)!);
             p.InvocationConfiguration.Output.WriteLine(Write(logits, transform, p.GetValue(images)!, p.GetValue(output)!));
             return 0;

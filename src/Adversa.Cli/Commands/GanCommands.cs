@@ -29,6 +29,7 @@ public static class GanCommands
         var cmd = new Command("train", "Train the DCGAN; writes a sample grid from fixed noise every epoch, a loss curve and a resumable checkpoint").With(t.All);
         cmd.SetAction(p =>
         {
+            using var runLock = t.Begin(p);
             using var set = t.LoadFaces(p, "DCGAN");
             var options = new GanTrainOptions(t.Model(p), p.GetValue(t.Epochs), p.GetValue(t.Batch), p.GetValue(t.Lr), p.GetValue(t.Beta1), 0.999,
                                               p.GetValue(t.DecayEvery), p.GetValue(t.DecayFactor), p.GetValue(t.RealLabel), p.GetValue(t.InstanceNoise), p.GetValue(t.Seed));
@@ -67,7 +68,7 @@ public static class GanCommands
         var cmd = new Command("sample", "Generate a grid of random faces from a trained generator (fixed by --seed)").With(checkpoint, count, columns, output, seed);
         cmd.SetAction(p =>
         {
-            if (p.GetValue(count) < 1) throw new AdversaException("--count must be at least 1");
+            OutputPath.CheckFile(p.GetValue(output)!);
             var g = LoadGenerator(p.GetValue(checkpoint)!);
             using var gen = new Generator((ulong)p.GetValue(seed));
             using var z = randn([p.GetValue(count), g.parameters().First().shape[0]], generator: gen);
@@ -92,6 +93,7 @@ public static class GanCommands
         cmd.SetAction(p =>
         {
             Runtime.Configure(p.GetValue(threads), p.GetValue(seed));
+            OutputPath.CheckFile(p.GetValue(output)!);
             var path = p.GetValue(checkpoint)!;
             var g = LoadGenerator(path);
             var dataName = p.GetValue(data) ?? (string?)Checkpoint.ReadMeta(path)["options"]?["data"] ?? "synth-faces";
@@ -115,6 +117,7 @@ public static class GanCommands
         var cmd = new Command("export", "Write the generator as a PyTorch .pth state_dict (keys main.0.weight, ... as in pytorch/examples/dcgan)").With(checkpoint, output);
         cmd.SetAction(p =>
         {
+            OutputPath.CheckFile(p.GetValue(output)!);
             var g = LoadGenerator(p.GetValue(checkpoint)!);
             AtomicFile.Write(p.GetValue(output)!, s => g.save_py(s));
             p.InvocationConfiguration.Output.WriteLine($"wrote {p.GetValue(output)} ({g.state_dict().Count} tensors)");

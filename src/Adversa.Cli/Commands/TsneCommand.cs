@@ -22,6 +22,7 @@ public static class TsneCommand
         cmd.SetAction(p =>
         {
             Runtime.Configure(p.GetValue(threads), p.GetValue(seed));
+            Common.OutputPath.CheckFile(p.GetValue(output)!);
             // A DANN/baseline checkpoint or an improved-UDA one: both give 800-d latent features.
             var path = p.GetValue(checkpoint)!;
             Func<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor> features;

@@ -56,13 +56,14 @@ public static class UdaCommands
                 frozenEpochs, total - frozenEpochs, p.GetValue(batch), p.GetValue(headLr), p.GetValue(lr), p.GetValue(decayAfter), 0.1,
                 p.GetValue(lambdaMax), p.GetValue(holdout), p.GetValue(seed), p.GetValue(gray), p.GetValue(stages), p.GetValue(entropy),
                 p.GetValue(average), p.GetValue(jitter), p.GetValue(texture), p.GetValue(meanImage)).Validate();
+            var dir = p.GetValue(output)!;
+            using var runLock = Training.RunLock.Acquire(dir);
             using var src = DomainData.Load(options.Source, p.GetValue(root), p.GetValue(limit), options.Holdout, options.Seed);
             using var tgt = DomainData.Load(options.Target, p.GetValue(root), p.GetValue(limit), options.Holdout, options.Seed);
             var o = p.InvocationConfiguration.Output;
             o.WriteLine($"improved UDA ({DannRun.ModeName(options.Mode)}) {src.Name} -> {tgt.Name} on {options.Backbone.Describe()}{(options.MeanImage ? " (mean image instead of channel means)" : "")}, input {options.ImageSize}x{options.ImageSize}: " +
                         $"{options.FrozenEpochs} frozen + {options.FineTuneEpochs} fine-tuning epochs (top {options.TopStages} stage(s)){Augmentation(options)}; {src.Train.Count:N0} source / {tgt.Train.Count:N0} target training images; evaluation on {tgt.EvalDescription}");
             using var trainer = new UdaTrainer(src, tgt, options, Cli.Progress());
-            var dir = p.GetValue(output)!;
             int code = LoopRunner.Run(trainer, new Training.LoopOptions(options.Epochs, dir, p.GetValue(resume), 10, p.GetValue(logdir)), o);
             if (code != 0) return code;
             var tr = trainer.Evaluate(tgt);

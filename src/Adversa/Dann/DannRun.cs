@@ -18,7 +18,7 @@ public static class DannRun
                                               string? logDir = null, CancellationToken cancel = default, bool adaBn = false)
     {
         var trainer = new DannTrainer(source, target, options);
-        var result = TrainingLoop.Run(trainer, new LoopOptions(options.Epochs, outDir, Resume: true, LogDir: logDir, Cancel: cancel), progress);
+        var result = TrainingLoop.Run(trainer, new LoopOptions(options.Epochs, outDir, Resume: true, LogDir: logDir, Cancel: cancel, RestartIfChanged: true), progress);
         if (!result.Completed) throw new OperationCanceledException($"training stopped; checkpoint {result.CheckpointPath}");
         var model = trainer.Reported;
         var targetReport = Evaluation.Evaluate(model, target.Eval);

@@ -50,6 +50,7 @@ public sealed class Study(StudyOptions o, IProgressSink progress)
 
     public ReportWriter Run()
     {
+        using var runLock = RunLock.Acquire(o.Out);
         var clock = Stopwatch.StartNew();
         var report = new ReportWriter(o.Out);
         var faces = o.DataRoot is not null && Directory.Exists(Path.Combine(DatasetCatalog.ResolveRoot(o.DataRoot), "celeba")) ? "celeba" : "synth-faces";
@@ -133,7 +134,7 @@ public sealed class Study(StudyOptions o, IProgressSink progress)
             var options = new GanTrainOptions(new DcganOptions(s.GanLatent, s.GanWidth, s.GanWidth), s.GanEpochs, s.GanBatch,
                                               RealLabel: RealLabel, InstanceNoise: InstanceNoise, Seed: o.Seed);
             var trainer = new DcganTrainer(data, options);
-            TrainingLoop.Run(trainer, new LoopOptions(s.GanEpochs, dir, Resume: true), progress);
+            TrainingLoop.Run(trainer, new LoopOptions(s.GanEpochs, dir, Resume: true, RestartIfChanged: true), progress);
             var grid = Path.Combine(dir, "faces-32.png");
             using (var gen = new Generator((ulong)o.Seed))
             using (var z = randn([32, s.GanLatent], generator: gen))
@@ -165,7 +166,7 @@ public sealed class Study(StudyOptions o, IProgressSink progress)
             var options = new AcganTrainOptions(new DcganOptions(s.GanLatent, s.GanWidth, s.GanWidth), ["Smiling"], s.GanEpochs, s.GanBatch,
                                                 RealLabel: RealLabel, InstanceNoise: InstanceNoise, Seed: o.Seed);
             var trainer = new AcganTrainer(data, options);
-            TrainingLoop.Run(trainer, new LoopOptions(s.GanEpochs, dir, Resume: true), progress);
+            TrainingLoop.Run(trainer, new LoopOptions(s.GanEpochs, dir, Resume: true, RestartIfChanged: true), progress);
             var pairs = Path.Combine(dir, "smiling-pairs.png");
             using (var gen = new Generator((ulong)o.Seed))
             using (var z = randn([10, s.GanLatent], generator: gen))

@@ -102,6 +102,26 @@ public sealed class Checkpoint
         return meta;
     }
 
+    /// <summary>
+    /// The settings the checkpoint at <paramref name="path"/> was trained with that differ from <paramref name="now"/>'s, as
+    /// "name: recorded -> now"; empty when resuming it continues the same run. A checkpoint of another kind differs in "kind".
+    /// </summary>
+    public static List<string> ChangedSettings(string path, Checkpoint now)
+    {
+        var meta = ReadMeta(path);
+        if ((string?)meta["kind"] != now.Kind) return [$"kind: {meta["kind"]} -> {now.Kind}"];
+        var recorded = meta["options"] as JsonObject ?? new JsonObject();
+        var changed = new List<string>();
+        foreach (var key in recorded.Select(kv => kv.Key).Union(now.Options.Select(kv => kv.Key)))
+        {
+            var (a, b) = (recorded[key], now.Options[key]);
+            if (!JsonNode.DeepEquals(a, b)) changed.Add($"{key}: {Text(a)} -> {Text(b)}");
+        }
+        return changed;
+
+        static string Text(JsonNode? n) => n is null ? "(none)" : n.ToJsonString();
+    }
+
     /// <summary>Loads weights, optimizer states and RNG into the given (already constructed) objects.</summary>
     public void Restore(string path, bool restoreRng = true)
     {

@@ -18,6 +18,9 @@ public interface ITrainer
     void EndEpoch(int epoch, string outDir, IProgressSink progress);
 }
 
+/// <param name="Resume">Continue from OutDir/checkpoint.zip when it exists (else start from scratch).</param>
+/// <param name="RestartIfChanged">With <paramref name="Resume"/>: a checkpoint trained under other settings is discarded and training starts
+/// again (the table and reproduce key runs by settings); false: such a resume is refused with the differing settings named.</param>
 public sealed record LoopOptions(
     int Epochs,
     string OutDir,
@@ -25,7 +28,8 @@ public sealed record LoopOptions(
     int GcEvery = 10,
     string? LogDir = null,
     long? StopAfterSteps = null,
-    CancellationToken Cancel = default);
+    CancellationToken Cancel = default,
+    bool RestartIfChanged = false);
 
 /// <param name="Seconds">Wall clock of this run of the loop (training, end-of-epoch evaluation, plots, checkpoints).</param>
 /// <param name="TrainingSeconds">The part of it spent preparing batches and stepping.</param>
@@ -43,9 +47,17 @@ public static class TrainingLoop
 
     public static LoopResult Run(ITrainer trainer, LoopOptions o, IProgressSink progress)
     {
-        Directory.CreateDirectory(o.OutDir);
+        using var runLock = RunLock.Acquire(o.OutDir);
         var ckptPath = CheckpointPath(o.OutDir);
         var state = trainer.State;
+        if (o.Resume && File.Exists(ckptPath) && Checkpoint.ChangedSettings(ckptPath, state) is { Count: > 0 } changed)
+        {
+            if (!o.RestartIfChanged)
+                throw new Common.AdversaException($"{ckptPath}: cannot resume: it was trained with other settings ({string.Join("; ", changed)}); " +
+                                                  "rerun with the recorded settings, or use another --out (or drop --resume) to start afresh");
+            progress.Log($"{ckptPath} was trained with other settings ({string.Join("; ", changed)}): starting again");
+            File.Delete(ckptPath);
+        }
         if (o.Resume && File.Exists(ckptPath))
         {
             state.Restore(ckptPath);

@@ -20,7 +20,7 @@ public static class UdaRun
                                              string? logDir = null, CancellationToken cancel = default)
     {
         using var trainer = new UdaTrainer(source, target, options, progress);
-        var result = TrainingLoop.Run(trainer, new LoopOptions(options.Epochs, outDir, Resume: true, LogDir: logDir, Cancel: cancel), progress);
+        var result = TrainingLoop.Run(trainer, new LoopOptions(options.Epochs, outDir, Resume: true, LogDir: logDir, Cancel: cancel, RestartIfChanged: true), progress);
         if (!result.Completed) throw new OperationCanceledException($"training stopped; checkpoint {result.CheckpointPath}");
         return new UdaResult(options, trainer.Evaluate(target), trainer.Evaluate(source), result.Seconds, result.ImagesPerSecond, result.CheckpointPath);
     }
