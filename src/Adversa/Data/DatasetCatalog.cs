@@ -94,9 +94,15 @@ public static class DatasetCatalog
         var labels = FindOne(folder, $"{prefix}-labels-idx1-ubyte", $"{prefix}-labels-idx1-ubyte.gz", $"{prefix}-labels.idx1-ubyte");
         if (images is null || labels is null)
             return CourseDigits("mnist", folder, r, 28, 1) ?? throw Missing(folder, r, "mnist");
-        var set = new ImageSet("mnist", IdxReader.ReadImages(images), IdxReader.ReadLabels(labels));
-        if (set.Count != set.Labels!.shape[0]) throw new DataFormatException(labels, $"{set.Labels.shape[0]} labels for {set.Count} images in {images}");
-        return set.Take(r.Limit);
+        var pixels = IdxReader.ReadImages(images);
+        var digits = IdxReader.ReadLabels(labels);
+        if (pixels.shape[0] != digits.shape[0])
+        {
+            var message = $"{digits.shape[0]} labels for the {pixels.shape[0]} images in {images}; every image needs exactly one label";
+            pixels.Dispose(); digits.Dispose();
+            throw new DataFormatException(labels, message);
+        }
+        return new ImageSet("mnist", pixels, digits).Take(r.Limit);
     }
 
     static ImageSet LoadMnistM(string folder, DatasetRequest r)

@@ -15,6 +15,9 @@ public static class ImageCodec
     public static (byte[] Pixels, int Width, int Height) Decode(byte[] encoded, int channels, string sourceName)
     {
         if (encoded.Length == 0) throw new DataFormatException(sourceName, "empty image file");
+        // stb decodes a JPEG cut short without complaint (the missing rows come out grey): require its end marker.
+        if (IsJpeg(encoded) && !JpegHasEnd(encoded))
+            throw new DataFormatException(sourceName, "truncated JPEG (the file ends before its end-of-image marker)");
         try
         {
             var img = ImageResult.FromMemory(encoded, channels == 1 ? StbImageSharp.ColorComponents.Grey : StbImageSharp.ColorComponents.RedGreenBlue);
@@ -22,9 +25,36 @@ public static class ImageCodec
         }
         catch (Exception e) when (e is not AdversaException)
         {
-            throw new DataFormatException(sourceName, $"not a decodable PNG/JPEG image (corrupt or truncated: {e.Message.Trim()})", e);
+            throw new DataFormatException(sourceName, $"not a decodable PNG/JPEG image (corrupt or truncated: {Printable(e.Message)})", e);
         }
     }
+
+    static bool IsJpeg(byte[] b) => b.Length >= 3 && b[0] == 0xFF && b[1] == 0xD8 && b[2] == 0xFF;
+
+    /// <summary>
+    /// True when an end-of-image marker (FF D9) follows the first start-of-scan (FF DA). Inside entropy-coded data
+    /// every FF byte is followed by 00 or a restart marker, so FF D9 there can only be the real end; segments before
+    /// the first scan (an EXIF thumbnail has its own FF D9) are skipped by their lengths.
+    /// </summary>
+    static bool JpegHasEnd(byte[] b)
+    {
+        int i = 2;
+        while (i + 4 <= b.Length)
+        {
+            if (b[i] != 0xFF) return false;
+            byte marker = b[i + 1];
+            if (marker == 0xFF) { i++; continue; }
+            if (marker == 0xDA) break;
+            i += 2 + (b[i + 2] << 8 | b[i + 3]);
+        }
+        for (int j = Math.Max(2, i); j + 1 < b.Length; j++)
+            if (b[j] == 0xFF && b[j + 1] == 0xD9) return true;
+        return false;
+    }
+
+    /// <summary>A decoder's message fit for one line: control characters (stb's can hold NUL bytes) removed.</summary>
+    static string Printable(string message) =>
+        new string(message.Where(c => !char.IsControl(c)).ToArray()).Trim();
 
     /// <summary>Writes HWC bytes (1 or 3 channels) as PNG (atomically), creating the folder if needed.</summary>
     public static void WritePng(string path, byte[] hwc, int width, int height, int channels)

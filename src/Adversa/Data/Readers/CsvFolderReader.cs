@@ -6,6 +6,8 @@ namespace Adversa.Data.Readers;
 /// <summary>
 /// The course layout many users have: a folder of images plus a CSV with a header. Digits use
 /// <c>image_name,label</c>; faces use <c>image_name,&lt;attribute&gt;,...</c> with 0/1 or -1/1 values.
+/// A name listed twice is an error (it would be trained and evaluated twice). Digit images of another size are
+/// resized when square (a 28x28 digit in a 32x32 set) and refused when not (a 40x20 image would be stretched).
 /// </summary>
 public static class CsvFolderReader
 {
@@ -59,7 +61,7 @@ public static class CsvFolderReader
             if (!source.Contains(file)) throw new DataFormatException(csvPath, line, $"image '{file}' not found in {folder}");
             names.Add(file);
         }
-        prepare ??= (hwc, w, h) => w == size && h == size ? (hwc, w, h) : (ImageOps.Resize(hwc, w, h, channels, size, size), size, size);
+        prepare ??= ImageFiles.SquareTo(size, channels);
         return ImageFiles.DecodeAll(source, names, channels, size, size, prepare);
     }
 
@@ -70,6 +72,7 @@ public static class CsvFolderReader
         var header = reader.ReadLine()?.TrimEnd('\r').Split(',')
                      ?? throw new DataFormatException(path, "empty CSV file");
         var rows = new List<(int, string[])>();
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
         int lineNo = 1;
         for (var line = reader.ReadLine(); line is not null; line = reader.ReadLine())
         {
@@ -79,6 +82,8 @@ public static class CsvFolderReader
             var cells = line.Split(',');
             if (cells.Length != header.Length)
                 throw new DataFormatException(path, lineNo, $"expected {header.Length} columns, got {cells.Length}");
+            // A row listed twice would be trained on twice and counted twice in evaluation: refuse it.
+            if (!seen.TryAdd(cells[0].Trim(), lineNo)) throw new DataFormatException(path, lineNo, $"image '{cells[0].Trim()}' is listed twice (first on line {seen[cells[0].Trim()]})");
             rows.Add((lineNo, cells));
             if (limit is int n && rows.Count >= n) break;
         }

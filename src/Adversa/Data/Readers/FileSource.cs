@@ -50,6 +50,11 @@ public sealed class FileSource : IDisposable
         throw new AdversaException($"{folder}: neither this folder nor {Path.GetFileName(folder)}.zip exists");
     }
 
+    /// <summary>How many .png/.jpg files the folder or archive holds.</summary>
+    public int ImageCount() =>
+        (_entries?.Keys ?? Directory.EnumerateFiles(_folder!).Select(Path.GetFileName)!)
+        .Count(n => n!.EndsWith(".png", StringComparison.OrdinalIgnoreCase) || n.EndsWith(".jpg", StringComparison.OrdinalIgnoreCase) || n.EndsWith(".jpeg", StringComparison.OrdinalIgnoreCase));
+
     public bool Contains(string name) =>
         _entries?.ContainsKey(name) ?? File.Exists(Path.Combine(_folder!, name));
 

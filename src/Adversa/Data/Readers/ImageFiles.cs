@@ -17,12 +17,28 @@ public static class ImageFiles
         {
             var name = names[i];
             var (hwc, w, h) = ImageCodec.Decode(source.ReadAllBytes(name), channels, source.PathOf(name));
-            if (prepare is not null) (hwc, w, h) = prepare(hwc, w, h);
+            try
+            {
+                if (prepare is not null) (hwc, w, h) = prepare(hwc, w, h);
+            }
+            catch (InvalidDataException e)
+            {
+                throw new DataFormatException(source.PathOf(name), e.Message, e);
+            }
             if (w != width || h != height)
                 throw new DataFormatException(source.PathOf(name), $"image is {w}x{h}, expected {width}x{height} like the rest of the set");
             ImageOps.HwcToChw(hwc, row, w, h, channels);
         });
     }
+
+    /// <summary>
+    /// The preparation for digit images of any size: square ones are resized to <paramref name="size"/>; a non-square one
+    /// is refused (resizing would stretch the digit), with the file named by <see cref="DecodeAll"/>.
+    /// </summary>
+    public static Func<byte[], int, int, (byte[] Hwc, int W, int H)> SquareTo(int size, int channels) => (hwc, w, h) =>
+        w == size && h == size ? (hwc, w, h)
+        : w == h ? (ImageOps.Resize(hwc, w, h, channels, size, size), size, size)
+        : throw new InvalidDataException($"image is {w}x{h}; digit images must be square (they are resized to {size}x{size}, never stretched)");
 
     /// <summary>Size and channel count of the first image, used to size the cache for sets of unknown geometry.</summary>
     public static (int Width, int Height, int Channels) Probe(FileSource source, string name)

@@ -22,6 +22,10 @@ public static class MnistMReader
         for (int i = 0; i < names.Count; i++)
             if (!source.Contains(names[i]))
                 throw new DataFormatException(labelsPath, i + 1, $"image '{names[i]}' is not in {source.Description}");
+        // The label file is the index of the set: one that lists fewer images than the folder holds is truncated or
+        // belongs to another folder, and silently training on the listed part would hide that.
+        if (limit is null && source.ImageCount() is var held && held > names.Count)
+            throw new DataFormatException(labelsPath, $"lists {names.Count} images but {source.Description} holds {held}; every image needs a label line (truncated label file?)");
         var images = ImageFiles.DecodeAll(source, names, 3, 32, 32);
         return new ImageSet("mnistm", images, tensor(labels.ToArray()));
     }
@@ -30,6 +34,7 @@ public static class MnistMReader
     {
         var names = new List<string>();
         var labels = new List<long>();
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
         int lineNo = 0;
         foreach (var line in File.ReadLines(path))
         {
@@ -39,6 +44,7 @@ public static class MnistMReader
             if (parts.Length != 2 || !int.TryParse(parts[1], out var label))
                 throw new DataFormatException(path, lineNo, $"expected '<image name> <digit>', got '{line.Trim()}'");
             if (label is < 0 or > 9) throw new DataFormatException(path, lineNo, $"label {label} is outside 0-9");
+            if (!seen.TryAdd(parts[0], lineNo)) throw new DataFormatException(path, lineNo, $"image '{parts[0]}' is listed twice (first on line {seen[parts[0]]})");
             names.Add(parts[0]);
             labels.Add(label);
             if (limit is int n && names.Count >= n) break;
