@@ -52,8 +52,8 @@ public sealed class AcganTrainer : ITrainer
         _o = o with { Model = o.Model with { ConditionSize = o.Attributes.Length } };
         _columns = o.Attributes.Select(a => (long)data.AttributeIndex(a)).ToArray();
         manual_seed(o.Seed);
-        G = AcganGenerator.Create(_o.Model);
-        D = new AcganDiscriminator(_o.Model);
+        G = AcganGenerator.Create(_o.Model).ToDevice();
+        D = new AcganDiscriminator(_o.Model).ToDevice();
         OptG = optim.Adam(G.parameters(), o.LearningRate, o.Beta1, 0.999);
         OptD = optim.Adam(D.parameters(), o.LearningRate, o.Beta1, 0.999);
         _loader = GanSetup.Loader(data, o.Batch, o.Seed);
@@ -126,7 +126,7 @@ public sealed class AcganTrainer : ITrainer
         bool wasTraining = g.training;
         g.eval();
         using var gen = new Generator((ulong)seed);
-        var others = rand([noise.shape[0], attributeCount], generator: gen).gt(0.5).to_type(ScalarType.Float32);
+        var others = rand([noise.shape[0], attributeCount], generator: gen).gt(0.5).to_type(ScalarType.Float32).ToDevice();
         var offAttrs = others.clone();
         offAttrs[TensorIndex.Colon, attribute] = 0;
         var onAttrs = others.clone();

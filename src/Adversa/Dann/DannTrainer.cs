@@ -90,7 +90,7 @@ public sealed class DannTrainer : ITrainer
         _source = source;
         _target = target;
         manual_seed(o.Seed);
-        Model = DannModel.For(o);
+        Model = DannModel.For(o).ToDevice();
         Optimizer = o.Optimizer.ToLowerInvariant() switch
         {
             "adam" => optim.Adam(Model.parameters(), o.LearningRate),
@@ -101,7 +101,7 @@ public sealed class DannTrainer : ITrainer
         State = AdaptationSetup.Checkpoint(Kind, o, source, target, Model, Optimizer);
         if (o.AverageFrom < 1)
         {
-            Average = new WeightAverage(DannModel.For(o));
+            Average = new WeightAverage(DannModel.For(o).ToDevice());
             State.Modules["average"] = Average;
         }
     }

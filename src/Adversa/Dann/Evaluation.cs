@@ -26,7 +26,7 @@ public static class Evaluation
         {
             using var scope = NewDisposeScope();
             int n = Math.Min(batch, count - s);
-            logits(s, n).argmax(1).data<long>().CopyTo(predicted.AsSpan(s, n));
+            logits(s, n).argmax(1).cpu().data<long>().CopyTo(predicted.AsSpan(s, n));
         }
         return predicted;
     }

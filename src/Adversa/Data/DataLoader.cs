@@ -1,3 +1,4 @@
+using Adversa.Training;
 using static TorchSharp.torch;
 
 namespace Adversa.Data;
@@ -58,6 +59,6 @@ public sealed class DataLoader(ImageSet set, int batchSize, ImageTransform trans
     public Batch Take(Tensor index)
     {
         using var raw = Set.TakeRows(index);
-        return new Batch(Transform.Apply(raw), Set.Labels?.index_select(0, index), Set.Attributes?.index_select(0, index));
+        return new Batch(Transform.Apply(raw), Set.Labels?.index_select(0, index).ToDevice(), Set.Attributes?.index_select(0, index).ToDevice());
     }
 }

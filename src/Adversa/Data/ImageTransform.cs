@@ -1,3 +1,4 @@
+using Adversa.Training;
 using static TorchSharp.torch;
 
 namespace Adversa.Data;
@@ -28,7 +29,8 @@ public sealed record ImageTransform(int Size, int Channels, Normalization Normal
     public Tensor Apply(Tensor bytes)
     {
         using var scope = NewDisposeScope();
-        var x = bytes.to_type(ScalarType.Float32);
+        // Bytes travel to the compute device before conversion (a quarter of the float volume).
+        var x = bytes.ToDevice().to_type(ScalarType.Float32);
         if (Grayscale && x.shape[1] > 1) x = x.mean([1], keepdim: true);
         if (x.shape[1] != Channels)
             x = Channels == 3 ? x.expand(-1, 3, -1, -1) : x.mean([1], keepdim: true);
@@ -40,7 +42,7 @@ public sealed record ImageTransform(int Size, int Channels, Normalization Normal
             Normalization.MinusOneToOne => x.div(127.5).sub_(1),
             Normalization.ZeroToOne => x.div(255),
             Normalization.ImageNet => x.div(255).sub_(Column(ImageNetMean)).div_(Column(ImageNetStd)),
-            Normalization.CaffeBgr => x.flip(1).sub(MeanImage ?? Column(CaffeBgrMean)),
+            Normalization.CaffeBgr => x.flip(1).sub(MeanImage?.ToDevice() ?? Column(CaffeBgrMean)),
             _ => throw new ArgumentOutOfRangeException(nameof(Normalization)),
         };
         return x.contiguous().MoveToOuterDisposeScope();
@@ -55,10 +57,10 @@ public sealed record ImageTransform(int Size, int Channels, Normalization Normal
             Normalization.MinusOneToOne => x.add(1).mul_(127.5),
             Normalization.ZeroToOne => x.mul(255),
             Normalization.ImageNet => x.mul(Column(ImageNetStd)).add_(Column(ImageNetMean)).mul_(255),
-            _ => x.add(MeanImage ?? Column(CaffeBgrMean)).flip(1),
+            _ => x.add(MeanImage?.ToDevice() ?? Column(CaffeBgrMean)).flip(1),
         };
         return y.round().clamp(0, 255).to_type(ScalarType.Byte).MoveToOuterDisposeScope();
     }
 
-    static Tensor Column(double[] values) => tensor(values.Select(v => (float)v).ToArray()).view(1, -1, 1, 1);
+    static Tensor Column(double[] values) => tensor(values.Select(v => (float)v).ToArray()).view(1, -1, 1, 1).ToDevice();
 }

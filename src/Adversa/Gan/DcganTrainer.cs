@@ -45,8 +45,8 @@ public sealed class DcganTrainer : ITrainer
     {
         _o = o;
         manual_seed(o.Seed);
-        G = new DcganGenerator(o.Model);
-        D = new DcganDiscriminator(o.Model);
+        G = new DcganGenerator(o.Model).ToDevice();
+        D = new DcganDiscriminator(o.Model).ToDevice();
         OptG = optim.Adam(G.parameters(), o.LearningRate, o.Beta1, o.Beta2);
         OptD = optim.Adam(D.parameters(), o.LearningRate, o.Beta1, o.Beta2);
         _loader = GanSetup.Loader(data, o.Batch, o.Seed);
@@ -128,7 +128,7 @@ public sealed class DcganTrainer : ITrainer
             for (int s = 0; s < n; s += 100)
             {
                 using var scope = NewDisposeScope();
-                var z = randn([Math.Min(100, n - s), latent], generator: gen);
+                var z = randn([Math.Min(100, n - s), latent], generator: gen).ToDevice();
                 parts.Add(Transform.ToBytes(g.forward(z)).MoveToOuterDisposeScope());
             }
         if (wasTraining) g.train();

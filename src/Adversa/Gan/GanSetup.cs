@@ -20,7 +20,7 @@ public static class GanSetup
     public static Tensor FixedNoise(int count, int latent, long seed)
     {
         using var g = new Generator((ulong)seed + 99);
-        return randn([count, latent], generator: g);
+        return randn([count, latent], generator: g).ToDevice(); // seeded on the CPU generator, so the same on every device
     }
 
     public static Checkpoint State(string kind, object options, ImageSet data, nn.Module g, nn.Module d,

@@ -96,8 +96,8 @@ public static class Tsne
             var d = (sq.narrow(0, start, c).unsqueeze(1) + sq.unsqueeze(0) - 2 * rows.matmul(x.t())).clamp_min(0);
             d.narrow(1, start, c).diagonal().fill_(double.PositiveInfinity);
             var (values, idx) = d.topk(k, 1, largest: false);
-            values.contiguous().data<double>().CopyTo(dist.AsSpan(start * k, c * k));
-            idx.to_type(ScalarType.Int32).contiguous().data<int>().CopyTo(indices.AsSpan(start * k, c * k));
+            values.cpu().contiguous().data<double>().CopyTo(dist.AsSpan(start * k, c * k));
+            idx.to_type(ScalarType.Int32).cpu().contiguous().data<int>().CopyTo(indices.AsSpan(start * k, c * k));
         }
         return (indices, dist);
     }
@@ -177,7 +177,7 @@ public static class Tsne
         var two = reduced.narrow(1, 0, Math.Min(2, (int)reduced.shape[1]));
         if (two.shape[1] < 2) two = cat([two, zeros(n, 2 - two.shape[1], dtype: ScalarType.Float64)], 1);
         var scaled = two / (two.select(1, 0).std().item<double>() + 1e-12) * 1e-4;
-        return scaled.contiguous().data<double>().ToArray();
+        return scaled.cpu().contiguous().data<double>().ToArray();
     }
 
     /// <summary>Fills the gradient; returns Z = Σ_{k≠l} (1 + |y_k - y_l|²)^-1 (Barnes-Hut estimate).</summary>

@@ -12,22 +12,34 @@ public static class Runtime
         typeof(Runtime).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)
             .Cast<System.Reflection.AssemblyMetadataAttribute>().FirstOrDefault(a => a.Key == "AdversaBackend")?.Value ?? "cpu";
 
+    /// <summary>
+    /// The device every model, batch, feature cache and metric input goes to (the one place that says where work runs).
+    /// Set by <see cref="SelectDevice"/>; models are moved with <see cref="ToDevice{T}(T)"/>, data with <see cref="ToDevice(Tensor)"/>
+    /// (<see cref="Data.ImageTransform.Apply"/> and the data loader's labels call it), and tensors made without a device go there too.
+    /// </summary>
+    public static Device Device { get; private set; } = CPU;
+
     public static Device SelectDevice(string name)
     {
-        switch (name.ToLowerInvariant())
+        var device = name.ToLowerInvariant() switch
         {
-            case "cpu":
-                return CPU;
-            case "cuda":
-                if (!cuda.is_available())
-                    throw new AdversaException(Backend == "cuda"
-                        ? "CUDA was requested but no usable GPU/driver was found"
-                        : "CUDA is unavailable: this build uses TorchSharp's CPU backend; rebuild with -p:AdversaBackend=cuda (needs the TorchSharp-cuda-linux package) to train on a GPU");
-                return CUDA;
-            default:
-                throw new AdversaException($"--device must be cpu or cuda, not '{name}'");
-        }
+            "cpu" => CPU,
+            "cuda" when !cuda.is_available() => throw new AdversaException(Backend == "cuda"
+                ? "--device cuda: no usable GPU or driver was found"
+                : "--device cuda: this build uses TorchSharp's CPU backend; rebuild with -p:AdversaBackend=cuda (TorchSharp-cuda-linux) to train on a GPU"),
+            "cuda" => CUDA,
+            _ => throw new AdversaException($"--device must be cpu or cuda, not '{name}'"),
+        };
+        Device = device;
+        set_default_device(device);
+        return device;
     }
+
+    /// <summary>The tensor on <see cref="Device"/> (itself when already there).</summary>
+    public static Tensor ToDevice(this Tensor t) => t.device_type == Device.type && t.device_index == Device.index ? t : t.to(Device);
+
+    /// <summary>The module with its parameters and buffers on <see cref="Device"/>.</summary>
+    public static T ToDevice<T>(this T module) where T : nn.Module => (T)module.to(Device);
 
     public static void Configure(int? threads, long seed)
     {

@@ -49,8 +49,8 @@ public sealed class WeightAverage : nn.Module
     /// </summary>
     public static T LoadReported<T>(string checkpoint, string kind, Func<T> build, bool averaged) where T : nn.Module
     {
-        var model = build();
-        var average = averaged ? new WeightAverage(build()) : null;
+        var model = build().ToDevice();
+        var average = averaged ? new WeightAverage(build().ToDevice()) : null;
         var modules = new Dictionary<string, nn.Module> { ["model"] = model };
         if (average is not null) modules["average"] = average;
         Checkpoint.LoadModules(checkpoint, kind, modules);

@@ -116,7 +116,7 @@ public sealed class UdaTrainer : ITrainer, IDisposable
         _target = target;
         _progress = progress;
         manual_seed(o.Seed);
-        Model = new UdaModel(o.Backbone.LoadPretrained(), o.TopStages);
+        Model = new UdaModel(o.Backbone.LoadPretrained(), o.TopStages).ToDevice();
         Transform = o.Transform();
         // Two groups: the new head and classifiers (HeadLr throughout), the pretrained backbone (0 while frozen, FineTuneLr after).
         // Keeping the domain classifier at the head's rate matters: at the backbone's lower rate it falls behind and the
@@ -130,7 +130,7 @@ public sealed class UdaTrainer : ITrainer, IDisposable
         State = AdaptationSetup.Checkpoint(Kind, o, source, target, Model, Optimizer, ("backbone", o.Backbone.Describe()));
         if (o.AverageFrom < 1)
         {
-            Average = new WeightAverage(new UdaModel(o.Backbone.CreateEmpty(), o.TopStages));
+            Average = new WeightAverage(new UdaModel(o.Backbone.CreateEmpty(), o.TopStages).ToDevice());
             State.Modules["average"] = Average;
         }
     }
