@@ -6,7 +6,8 @@ namespace Adversa.Training;
 /// One run per folder: an exclusive lock on &lt;folder&gt;/.lock (flock through <see cref="FileShare.None"/>), held while a
 /// run writes there. A second process is refused with one clear line; the kernel drops the lock when a process
 /// dies, so a crash never leaves a stale one. Re-entrant within a process (a command and the training loop it calls
-/// may both take it). A folder the lock created and that stayed empty is removed again on release.
+/// may both take it). The lock file is removed on release (a refused command leaves the folder as it found it), and so
+/// is a folder the lock created that stayed empty. A lock taken on a file that its holder removed meanwhile is taken again.
 /// </summary>
 public sealed class RunLock : IDisposable
 {
@@ -34,6 +35,11 @@ public sealed class RunLock : IDisposable
             try
             {
                 var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+                while (!File.Exists(path)) // the previous holder removed the file between our open and our lock: lock the new one
+                {
+                    stream.Dispose();
+                    stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+                }
                 Held[full] = (stream, 1, created);
             }
             catch (IOException e) when (!AtomicFile.IsDiskFull(e))
@@ -53,8 +59,9 @@ public sealed class RunLock : IDisposable
             var held = Held[_folder];
             if (held.Count > 1) { Held[_folder] = held with { Count = held.Count - 1 }; return; }
             Held.Remove(_folder);
+            try { File.Delete(Path.Combine(_folder, FileName)); } catch (IOException) { } catch (UnauthorizedAccessException) { }
             held.Stream.Dispose();
-            if (held.Created && Directory.EnumerateFileSystemEntries(_folder).All(e => Path.GetFileName(e) == FileName))
+            if (held.Created && !Directory.EnumerateFileSystemEntries(_folder).Any())
             {
                 try { Directory.Delete(_folder, recursive: true); } catch (IOException) { }
             }

@@ -1,0 +1,72 @@
+using Adversa.Acgan;
+using Adversa.Dann;
+using Adversa.Data;
+using Adversa.Gan;
+using Adversa.Training;
+using static TorchSharp.torch;
+
+namespace Adversa.Tests.Training;
+
+/// <summary>
+/// Every trainer puts its parameters, buffers and batches on <see cref="Runtime.Device"/>, the device --device selected.
+/// On this CPU-only build the selected device is the CPU, so the check is of the device each tensor reports, through the
+/// code path a CUDA build takes (Runtime.SelectDevice, ToDevice on models, ImageTransform.Apply and the loader's labels).
+/// </summary>
+public class DeviceTests
+{
+    static void AllOn(Device device, nn.Module module, string what)
+    {
+        foreach (var (name, t) in module.named_parameters()) Assert.True(t.device_type == device.type, $"{what} parameter {name} is on {t.device}");
+        foreach (var (name, t) in module.named_buffers()) Assert.True(t.device_type == device.type, $"{what} buffer {name} is on {t.device}");
+    }
+
+    static void On(Device device, Tensor? t, string what) =>
+        Assert.True(t is null || t.device_type == device.type, $"{what} is on {t!.device}, not {device}");
+
+    [Fact]
+    public void TrainersPutModelsAndBatchesOnTheSelectedDevice()
+    {
+        var device = Runtime.SelectDevice("cpu");
+        Assert.Equal(device.type, Runtime.Device.type);
+        Assert.Equal(device.type, get_default_device().type);
+
+        using var src = DomainData.Load("synth-svhn", null, 128, 0.1, 1);
+        using var tgt = DomainData.Load("synth-mnistm", null, 128, 0.1, 1);
+        var dann = new DannTrainer(src, tgt, new DannOptions("synth-svhn", "synth-mnistm", Epochs: 1, Batch: 32, Width: 4));
+        AllOn(device, dann.Model, "DANN model");
+        AllOn(device, dann.Average!, "DANN weight average");
+        using (var batch = dann.Batches(0, 0).First())
+        {
+            On(device, batch.Images, "DANN images");
+            On(device, batch.Labels, "DANN labels");
+            using var scope = NewDisposeScope();
+            dann.Step(batch, 0, 0);
+        }
+        AllOn(device, dann.Model, "DANN model after a step");
+
+        using var faces = Adversa.Data.Synthetic.SynthFaces.Generate(16, 1);
+        var gan = new DcganTrainer(faces, new GanTrainOptions(new DcganOptions(8, 4, 4), Epochs: 1, Batch: 8));
+        AllOn(device, gan.G, "generator");
+        AllOn(device, gan.D, "discriminator");
+        var acgan = new AcganTrainer(faces, new AcganTrainOptions(new DcganOptions(8, 4, 4), ["Smiling"], Epochs: 1, Batch: 8));
+        using (var batch = acgan.Batches(0, 0).First())
+        {
+            On(device, batch.Images, "ACGAN images");
+            On(device, batch.Attributes, "ACGAN attributes");
+            using var scope = NewDisposeScope();
+            acgan.Step(batch, 0, 0);
+        }
+        AllOn(device, acgan.G, "ACGAN generator");
+        AllOn(device, acgan.D, "ACGAN discriminator");
+        On(device, new ImageTransform(32, 3, Normalization.CaffeBgr).Apply(zeros([1, 3, 32, 32], dtype: ScalarType.Byte)), "a transformed batch");
+    }
+
+    [Fact]
+    public void CudaOnTheCpuBuildIsAClearError()
+    {
+        if (cuda.is_available()) return; // a CUDA build on a GPU machine: nothing to refuse
+        var e = Assert.Throws<Adversa.Common.AdversaException>(() => Runtime.SelectDevice("cuda"));
+        Assert.Contains("--device cuda", e.Message);
+        Assert.Equal(TorchSharp.DeviceType.CPU, Runtime.Device.type);
+    }
+}
