@@ -119,7 +119,9 @@ public static class GanCommands
         {
             OutputPath.CheckFile(p.GetValue(output)!);
             var g = LoadGenerator(p.GetValue(checkpoint)!);
-            AtomicFile.Write(p.GetValue(output)!, s => g.save_py(s));
+            using var pth = new MemoryStream(); // save_py closes the stream it is given
+            g.save_py(pth);
+            AtomicFile.WriteAllBytes(p.GetValue(output)!, pth.ToArray());
             p.InvocationConfiguration.Output.WriteLine($"wrote {p.GetValue(output)} ({g.state_dict().Count} tensors)");
             return 0;
         });

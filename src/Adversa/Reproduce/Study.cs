@@ -140,11 +140,11 @@ public sealed class Study(StudyOptions o, IProgressSink progress)
             using (var z = randn([32, s.GanLatent], generator: gen))
                 DcganTrainer.SaveGrid(trainer.G, z, grid, 8);
             var fid = FidReport.Evaluate(data.Images, n => DcganTrainer.GenerateBytes(trainer.G, n, o.Seed), s.FidSamples, new FeatureExtractor(s.FidSize), o.Seed, progress);
-            return new GanPart(grid, Path.Combine(dir, "loss.png"), fid);
+            return new GanPart(Rel(grid), Rel(Path.Combine(dir, "loss.png")), fid);
         });
         report.H(2, "2. DCGAN: 32 random faces");
-        report.Image(r.Grid, $"32 faces from random noise (seed {o.Seed}), generator trained {s.GanEpochs} epochs on {faces}", upscale: true);
-        report.Image(r.Loss, "DCGAN training curves (losses, D(x), D(G(z)); moving average)");
+        report.Image(Full(r.Grid), $"32 faces from random noise (seed {o.Seed}), generator trained {s.GanEpochs} epochs on {faces}", upscale: true);
+        report.Image(Full(r.Loss), "DCGAN training curves (losses, D(x), D(G(z)); moving average)");
         report.H(3, "GAN metrics");
         report.Grid(["metric", "generated vs real", "real vs real (floor)"],
         [
@@ -172,11 +172,11 @@ public sealed class Study(StudyOptions o, IProgressSink progress)
             using (var z = randn([10, s.GanLatent], generator: gen))
                 AcganTrainer.SavePairs(trainer.G, z, 1, 0, pairs, o.Seed);
             var control = AttributeControlEvaluation.Evaluate(trainer.G, ["Smiling"], ["Smiling"], data, s.ControlPairs, s.ClassifierEpochs, o.Seed, progress);
-            return new AcganPart(pairs, Path.Combine(dir, "loss.png"), control);
+            return new AcganPart(Rel(pairs), Rel(Path.Combine(dir, "loss.png")), control);
         });
         report.H(2, "3. ACGAN: Smiling off (top) and on (bottom)");
-        report.Image(r.Pairs, "10 pairs: each column is one noise vector, generated with Smiling = 0 (top) and 1 (bottom)", upscale: true);
-        report.Image(r.Loss, "ACGAN training curves");
+        report.Image(Full(r.Pairs), "10 pairs: each column is one noise vector, generated with Smiling = 0 (top) and 1 (bottom)", upscale: true);
+        report.Image(Full(r.Loss), "ACGAN training curves");
         report.H(3, "Attribute control");
         report.Grid(["attribute", "judge accuracy on real held-out", "off judged off", "on judged on", "pair flip rate (chance 25%)", "pairs"],
             r.Control.Select(c => new[] { c.Attribute, P(c.ClassifierHeldOutAccuracy), P(c.Score.OffAccuracy), P(c.Score.OnAccuracy), P(c.Score.FlipRate), c.Score.Pairs.ToString() }));
@@ -199,7 +199,7 @@ public sealed class Study(StudyOptions o, IProgressSink progress)
                     using var target = DomainData.Load(tgt, o.DataRoot, s.Digits, 0.1, o.Seed);
                     var result = DannRun.TrainAndEvaluate(source, target, new DannOptions(src, tgt, mode, s.DannEpochs, s.DannBatch, Seed: o.Seed), dir, progress,
                                                           adaBn: true);
-                    return new DannPart(src, tgt, DannRun.ModeName(mode), result.Target.Accuracy, result.Source.Accuracy, result.Checkpoint, target.EvalDescription,
+                    return new DannPart(src, tgt, DannRun.ModeName(mode), result.Target.Accuracy, result.Source.Accuracy, Rel(result.Checkpoint), target.EvalDescription,
                                         result.TargetAdaBn?.Accuracy);
                 }));
             }
@@ -232,7 +232,7 @@ public sealed class Study(StudyOptions o, IProgressSink progress)
             using var target = DomainData.Load(tgt, o.DataRoot, s.Digits, 0.1, o.Seed);
             var options = new Uda.UdaOptions(src, tgt, ImageSize: s.UdaSize, FrozenEpochs: s.UdaFrozenEpochs, FineTuneEpochs: s.UdaFineTuneEpochs, Batch: s.DannBatch, Seed: o.Seed);
             var r = Uda.UdaRun.TrainAndEvaluate(source, target, options, dir, progress);
-            return new UdaPart(src, tgt, r.Target.Accuracy, r.Source.Accuracy, r.Checkpoint);
+            return new UdaPart(src, tgt, r.Target.Accuracy, r.Source.Accuracy, Rel(r.Checkpoint));
         });
     }
 
@@ -245,18 +245,18 @@ public sealed class Study(StudyOptions o, IProgressSink progress)
         foreach (var mode in new[] { "source-only", "dann" })
         {
             var run = runs.Single(r => r.Mode == mode && r.Source == a && r.Target == b);
-            var (model, _) = DannRun.LoadModel(run.Checkpoint);
+            var (model, _) = DannRun.LoadModel(Full(run.Checkpoint));
             var t = TsneOf($"tsne-{mode}", run.Checkpoint, model.Features, model.Transform, $"{mode} {a}→{b}", a, b);
-            report.Image(t.Figure, $"{mode} {a}→{b}: latent features of {s.TsnePoints} evaluation images per domain; left by domain, right by class " +
+            report.Image(Full(t.Figure), $"{mode} {a}→{b}: latent features of {s.TsnePoints} evaluation images per domain; left by domain, right by class " +
                                    $"(KL {F(t.Kl)}, trustworthiness {F(t.Trust)})");
         }
         report.H(2, "6. Improved UDA");
         var u = _uda.Single(r => r.Source == a && r.Target == b);
-        var (udaModel, _, transform) = Uda.UdaRun.LoadModel(u.Checkpoint);
+        var (udaModel, _, transform) = Uda.UdaRun.LoadModel(Full(u.Checkpoint));
         var ut = TsneOf("tsne-uda", u.Checkpoint, udaModel.Features, transform, $"improved UDA {a}→{b}", a, b);
         report.P($"ImageNet-pretrained ResNet18 (ML.NET's ONNX weights imported into TorchSharp), conv head to the same 800-d latent as DANN, " +
                  $"trained adversarially: target accuracy {F(100 * u.TargetAccuracy)}% on {a}→{b}, source {F(100 * u.SourceAccuracy)}% (table above for both directions).");
-        report.Image(ut.Figure, $"improved UDA {a}→{b}: latent features of {s.TsnePoints} evaluation images per domain; left by domain, right by class " +
+        report.Image(Full(ut.Figure), $"improved UDA {a}→{b}: latent features of {s.TsnePoints} evaluation images per domain; left by domain, right by class " +
                                 $"(KL {F(ut.Kl)}, trustworthiness {F(ut.Trust)})");
     }
 
@@ -270,9 +270,14 @@ public sealed class Study(StudyOptions o, IProgressSink progress)
             var figure = Path.Combine(dir, $"{name}.png");
             var rep = LatentSpace.Plot(features, transform, source.Eval, target.Eval, s.TsnePoints, figure, title, o.Seed, progress,
                                        new TsneOptions(Iterations: s.TsneIterations, Seed: o.Seed));
-            return new TsnePart(figure, rep.KlDivergence, rep.Trustworthiness);
+            return new TsnePart(Rel(figure), rep.KlDivergence, rep.Trustworthiness);
         });
     }
+
+    /// <summary>Paths stored in parts/*/done.json are relative to the report folder, so a moved or copied report still finds its own files.</summary>
+    string Rel(string path) => Path.GetRelativePath(o.Out, path).Replace('\\', '/');
+
+    string Full(string relative) => Path.Combine(o.Out, relative);
 
     static string F(double v) => v.ToString("F2", CultureInfo.InvariantCulture);
     static string G(double v) => v.ToString("G4", CultureInfo.InvariantCulture);

@@ -81,7 +81,8 @@ public class CliTests
     public void CudaOnCpuBuildIsAClearError()
     {
         var e = Assert.Throws<Adversa.Common.AdversaException>(() => Adversa.Training.Runtime.SelectDevice("cuda"));
-        Assert.Contains("CUDA is unavailable", e.Message);
+        Assert.Contains("--device cuda: this build uses TorchSharp's CPU backend; rebuild with -p:AdversaBackend=cuda", e.Message);
+        Assert.Equal(TorchSharp.DeviceType.CPU, Adversa.Training.Runtime.Device.type); // a refused device changes nothing
     }
 }
 
@@ -231,7 +232,7 @@ public class DannCliTests
 
         (code, _, err) = CliTests.Run("uda", "train", "--size", "16", "--out", dir["bad"]);
         Assert.Equal(2, code);
-        Assert.Contains("--size must be at least 32", err);
+        Assert.Contains("--size must be 32 to 512, not 16", err);
     }
 
     /// <summary>A user's torchvision resnet50 state_dict as the backbone, with the labelled images augmented.</summary>

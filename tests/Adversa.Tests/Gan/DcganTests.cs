@@ -91,7 +91,7 @@ public class DcganTests
         t.State.Save(dir["c.zip"]);
         var other = new Checkpoint { Kind = "dann" };
         var e = Assert.Throws<AdversaException>(() => other.Restore(dir["c.zip"]));
-        Assert.Contains("is a 'dcgan' checkpoint, not 'dann'", e.Message);
+        Assert.Contains("c.zip: is a DCGAN checkpoint (face generator), not a DANN checkpoint", e.Message);
     }
 
     [Fact]
