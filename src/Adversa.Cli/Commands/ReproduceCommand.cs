@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Diagnostics;
 using Adversa.Reproduce;
 using Adversa.Training;
 
@@ -12,21 +13,38 @@ public static class ReproduceCommand
         var output = CommonOptions.Out("report", "Report folder: index.md, index.html (self-contained), parts/ with every run");
         var root = CommonOptions.DataRoot();
         var full = new Option<bool>("--full") { Description = "The study's epoch counts and sample sizes (hours on a CPU)" };
-        var size = new Option<string>("--size") { Description = "tiny (seconds; tests), quick (default, ~13 minutes on 2 cores) or full", DefaultValueFactory = _ => "quick" }
+        var size = new Option<string>("--size") { Description = "tiny (seconds; tests), quick (default: the main job, about 13 minutes on 2 cores) or full", DefaultValueFactory = _ => "quick" }
             .AcceptOnlyFromAmong("tiny", "quick", "full");
         var force = new Option<bool>("--force") { Description = "Recompute every part even if its settings are unchanged" };
+        var jobs = new Option<int>("--jobs", "-j") { Description = "Parts of the study run at once, each in its own process with one thread (2 keeps a 2-core machine busy; 1: everything in this process)", DefaultValueFactory = _ => 2 }
+            .AtLeast(1);
+        var part = new Option<string?>("--part") { Description = "Run only this part (faces-dcgan, faces-acgan, pair-1, pair-2) and write no report: what each process of --jobs runs", Hidden = true };
+        var started = new Option<DateTime?>("--started") { Description = "When the whole run began (UTC), passed to the part processes", Hidden = true };
         var (seed, threads) = (CommonOptions.Seed(), CommonOptions.Threads());
-        var cmd = new Command("reproduce", "Run all problems (DCGAN, ACGAN, DANN table, t-SNE) and write the study report; a rerun reuses finished parts")
-            .With(output, root, full, size, force, seed, threads);
+        var cmd = new Command("reproduce", "Run all problems (DCGAN, ACGAN, DANN table with UDA, t-SNE) and write the study report; a rerun reuses finished parts and resumes an interrupted one")
+            .With(output, root, full, size, force, jobs, part, started, seed, threads);
         cmd.SetAction(p =>
         {
             Runtime.Configure(p.GetValue(threads), p.GetValue(seed));
             var studySize = p.GetValue(full) ? StudySize.Full : StudySize.Parse(p.GetValue(size)!);
-            var dataRoot = p.GetValue(root);
-            var study = new Study(new StudyOptions(p.GetValue(output)!, studySize, dataRoot, p.GetValue(force), p.GetValue(seed)), Cli.Progress());
-            study.Run();
-            var o = p.InvocationConfiguration.Output;
-            o.WriteLine($"wrote {Path.Combine(p.GetValue(output)!, "index.md")} and index.html");
+            var (dir, dataRoot, startedUtc) = (p.GetValue(output)!, p.GetValue(root), p.GetValue(started) ?? DateTime.UtcNow);
+            ProcessStartInfo Child(string chunk)
+            {
+                // The same program, as it was started (an apphost, or `dotnet Adversa.Cli.dll`), one thread per part.
+                var self = typeof(ReproduceCommand).Assembly.Location;
+                var host = Environment.ProcessPath!;
+                var start = new ProcessStartInfo(host) { UseShellExecute = false };
+                if (Path.GetFileNameWithoutExtension(host) != Path.GetFileNameWithoutExtension(self)) start.ArgumentList.Add(self);
+                foreach (var a in (string[])["reproduce", "--out", Path.GetFullPath(dir), "--size", studySize.Name, "--seed", p.GetValue(seed).ToString(),
+                                             "--threads", "1", "--part", chunk, "--started", startedUtc.ToString("O")])
+                    start.ArgumentList.Add(a);
+                if (dataRoot is not null) { start.ArgumentList.Add("--data-root"); start.ArgumentList.Add(Path.GetFullPath(dataRoot)); }
+                if (p.GetValue(force)) start.ArgumentList.Add("--force");
+                return start;
+            }
+            var options = new StudyOptions(dir, studySize, dataRoot, p.GetValue(force), p.GetValue(seed), p.GetValue(jobs), p.GetValue(part), Child, startedUtc);
+            new Study(options, Cli.Progress()).Run();
+            if (options.Only is null) p.InvocationConfiguration.Output.WriteLine($"wrote {Path.Combine(dir, "index.md")} and index.html");
             return 0;
         });
         return cmd;

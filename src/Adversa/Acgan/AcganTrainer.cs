@@ -111,12 +111,15 @@ public sealed class AcganTrainer : ITrainer
     /// The study's disentanglement figure: for each noise vector, the same face with attribute
     /// <paramref name="attribute"/> off (top row) and on (bottom row); the other attributes are drawn once per pair.
     /// </summary>
-    public static void SavePairs(DcganGenerator g, Tensor noise, int attributeCount, int attribute, string path, long seed = 7)
+    /// <param name="rowLabels">Labels for the two rows (e.g. "Smiling off", "Smiling on"), drawn left of them; null: the bare pixel grid.</param>
+    public static void SavePairs(DcganGenerator g, Tensor noise, int attributeCount, int attribute, string path, long seed = 7, string[]? rowLabels = null)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var (off, on) = GeneratePairs(g, noise, attributeCount, attribute, seed);
-        ImageGrid.SavePng(path, cat([DcganTrainer.Transform.ToBytes(off), DcganTrainer.Transform.ToBytes(on)], 0), (int)noise.shape[0]);
+        var images = cat([DcganTrainer.Transform.ToBytes(off), DcganTrainer.Transform.ToBytes(on)], 0).cpu();
+        if (rowLabels is null) ImageGrid.SavePng(path, images, (int)noise.shape[0]);
+        else ImageGrid.SaveWithRowLabels(path, images, (int)noise.shape[0], rowLabels, "same noise in each column; only the attribute differs", cellPixels: 80);
     }
 
     /// <summary>Model-space images [M,3,64,64] for the same noise with the attribute off and on.</summary>

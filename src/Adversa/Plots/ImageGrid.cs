@@ -57,6 +57,35 @@ public static class ImageGrid
         PlotStyle.Save(plt, path, width, height);
     }
 
+    /// <summary>
+    /// A grid (<paramref name="columns"/> images per row) with a label left of each row, e.g. "Smiling off" / "Smiling on";
+    /// the images keep their pixels (each shown <paramref name="cellPixels"/> wide, nearest-neighbour).
+    /// </summary>
+    public static void SaveWithRowLabels(string path, Tensor images, int columns, IReadOnlyList<string> rowLabels, string title, int cellPixels = 96)
+    {
+        PlotStyle.Apply();
+        int n = (int)images.shape[0], rows = (n + columns - 1) / columns;
+        if (rowLabels.Count != rows) throw new ArgumentException($"{rows} rows but {rowLabels.Count} row labels");
+        using var grid = Tile(images, columns, 2);
+        var plt = new Plot();
+        double labelWidth = 1.6, height = rows, width = height * grid.shape[2] / grid.shape[1]; // the tiled grid is [C, H, W]
+        var rect = plt.Add.ImageRect(new ScottPlot.Image(EncodePng(grid)), new CoordinateRect(labelWidth, labelWidth + width, 0, height));
+        rect.AntiAlias = false;
+        for (int r = 0; r < rows; r++)
+        {
+            var text = plt.Add.Text(rowLabels[r], labelWidth - 0.1, height - r - 0.5);
+            text.LabelAlignment = Alignment.MiddleRight;
+            text.LabelFontSize = 15;
+            text.LabelBold = true;
+        }
+        plt.Title(title);
+        plt.Axes.Frameless();
+        plt.HideGrid();
+        plt.Axes.SetLimits(0, labelWidth + width, 0, height);
+        plt.Axes.SquareUnits(); // one unit is as many pixels across as up: the faces keep their shape
+        PlotStyle.Save(plt, path, (int)((labelWidth + width) * cellPixels) + 20, rows * cellPixels + 60);
+    }
+
     static byte[] EncodePng(Tensor chw)
     {
         using var hwc = chw.permute(1, 2, 0).contiguous();

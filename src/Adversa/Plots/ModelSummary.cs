@@ -6,15 +6,19 @@ using static TorchSharp.torch;
 
 namespace Adversa.Plots;
 
+/// <summary>The sizes a model was trained with, so its summary shows it as trained; null fields take the defaults.</summary>
+public sealed record ModelShapes(DcganOptions? Gan = null, int DannWidth = 32, int DannImageSize = 32, int UdaImageSize = 32, int UdaTopStages = 3);
+
 /// <summary>Layer tables (name, type, output shape, parameters) of each model family: the study's architecture figures.</summary>
 public static class ModelSummary
 {
     public static readonly string[] Families = ["gan", "acgan", "dann", "uda"];
 
-    public static string Describe(string family)
+    public static string Describe(string family, ModelShapes? shapes = null)
     {
         var sb = new StringBuilder();
-        var o = new DcganOptions();
+        shapes ??= new ModelShapes();
+        var o = shapes.Gan ?? new DcganOptions();
         switch (family)
         {
             case "gan":
@@ -30,28 +34,27 @@ public static class ModelSummary
                 sb.AppendLine();
                 break;
             case "dann":
-                var m = new DannModel();
-                using (no_grad())
-                {
-                    m.eval();
-                    var latent = m.Features(randn(2, 3, 32, 32));
-                    sb.AppendLine("== DANN (input 3x32x32) ==");
-                    foreach (var (name, child) in m.named_children())
-                        sb.AppendLine($"{name,-12} {child.parameters().Sum(t => t.numel()),10:N0} parameters");
-                    sb.AppendLine($"latent {string.Join('x', latent.shape.Skip(1))}; class logits 10; domain logits 2 (through the gradient reversal layer)");
-                    sb.AppendLine($"total {m.parameters().Sum(t => t.numel()):N0} parameters");
-                    sb.AppendLine();
-                }
+                var m = new DannModel(shapes.DannWidth, imageSize: shapes.DannImageSize);
+                int side = shapes.DannImageSize;
+                Table(sb, $"DANN feature extractor (input 3x{side}x{side})", Child(m, "features"), randn(2, 3, side, side));
+                Table(sb, "DANN class classifier (on the 800-d latent)", Child(m, "classifier"), randn(2, DannModel.LatentSize));
+                Table(sb, "DANN domain classifier (on the 800-d latent, behind the gradient reversal layer)", Child(m, "domain"), randn(2, DannModel.LatentSize));
+                sb.AppendLine($"total {m.parameters().Sum(t => t.numel()):N0} parameters");
+                sb.AppendLine();
                 break;
             case "uda":
-                var u = new Uda.UdaModel(Backbones.ResNet.OnnxResNet18());
-                Table(sb, "UDA backbone: ImageNet ResNet18 (ONNX weights, blocks 2,2,2,3), input 3x64x64", u.Backbone, randn(2, 3, 64, 64));
-                Table(sb, "UDA head on the layer4 map", u.Head, randn(2, u.Backbone.FeatureChannels, 2, 2));
-                sb.AppendLine("== UDA classifiers (as DANN) ==");
-                foreach (var (name, child) in u.named_children().Where(c => c.name is "classifier" or "domain"))
-                    sb.AppendLine($"{name,-12} {child.parameters().Sum(t => t.numel()),10:N0} parameters");
-                sb.AppendLine("class logits 10; domain logits 2 (through the gradient reversal layer)");
-                sb.AppendLine($"total {u.parameters().Sum(t => t.numel()):N0} parameters, of which the backbone {u.Backbone.parameters().Sum(t => t.numel()):N0} (frozen in the first phase)");
+                var u = new Uda.UdaModel(Backbones.ResNet.OnnxResNet18(), shapes.UdaTopStages);
+                int size = shapes.UdaImageSize;
+                Table(sb, $"UDA backbone: ImageNet ResNet18 (ONNX weights, blocks 2,2,2,3), input 3x{size}x{size}", u.Backbone, randn(2, 3, size, size));
+                using (no_grad())
+                {
+                    var map = u.BackboneMap(randn(2, 3, size, size));
+                    Table(sb, $"UDA head on the layer4 map ({string.Join('x', map.shape.Skip(1))})", u.Head, map);
+                }
+                Table(sb, "UDA class classifier (as DANN's)", Child(u, "classifier"), randn(2, DannModel.LatentSize));
+                Table(sb, "UDA domain classifier (as DANN's, behind the gradient reversal layer)", Child(u, "domain"), randn(2, DannModel.LatentSize));
+                sb.AppendLine($"total {u.parameters().Sum(t => t.numel()):N0} parameters, of which the backbone {u.Backbone.parameters().Sum(t => t.numel()):N0} " +
+                              $"(frozen in the first phase; the top {shapes.UdaTopStages} stage(s) fine-tuned after it)");
                 sb.AppendLine();
                 break;
             default:
@@ -59,6 +62,9 @@ public static class ModelSummary
         }
         return sb.ToString();
     }
+
+    static nn.Module<Tensor, Tensor> Child(nn.Module parent, string name) =>
+        (nn.Module<Tensor, Tensor>)parent.named_children().Single(c => c.name == name).module;
 
     /// <summary>Runs <paramref name="input"/> through each leaf of the network's Sequential children to show output shapes.</summary>
     static void Table(StringBuilder sb, string title, nn.Module<Tensor, Tensor> net, Tensor input)
