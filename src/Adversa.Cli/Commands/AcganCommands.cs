@@ -40,7 +40,7 @@ public static class AcganCommands
             using var runLock = t.Begin(p);
             using var set = t.LoadFaces(p, "ACGAN");
             var options = new AcganTrainOptions(t.Model(p), p.GetValue(attrs)!, p.GetValue(t.Epochs), p.GetValue(t.Batch), p.GetValue(t.Lr), p.GetValue(t.Beta1),
-                p.GetValue(t.DecayEvery), p.GetValue(t.DecayFactor), p.GetValue(aux), p.GetValue(t.RealLabel), p.GetValue(t.InstanceNoise), p.GetValue(t.Seed));
+                p.GetValue(t.DecayEvery), p.GetValue(t.DecayFactor), p.GetValue(aux), p.GetValue(t.RealLabel), p.GetValue(t.InstanceNoise), p.GetValue(t.Seed), p.GetValue(t.AverageFrom));
             var trainer = new AcganTrainer(set, options);
             var o = p.InvocationConfiguration.Output;
             o.WriteLine($"ACGAN on {set.Name} conditioned on {string.Join(", ", options.Attributes)}: {set.Count:N0} images, {trainer.BatchesPerEpoch} batches of {options.Batch} per epoch");
@@ -54,9 +54,7 @@ public static class AcganCommands
     {
         var meta = Checkpoint.ReadMeta(checkpoint, AcganTrainer.Kind);
         var options = meta["options"]?.Deserialize<AcganTrainOptions>() ?? throw new DataFormatException(checkpoint, "no ACGAN options recorded");
-        var g = AcganGenerator.Create(options.Model);
-        Checkpoint.LoadModules(checkpoint, AcganTrainer.Kind, new Dictionary<string, nn.Module> { ["generator"] = g });
-        g.eval();
+        var g = GanSetup.LoadReported(checkpoint, AcganTrainer.Kind, meta["options"], () => AcganGenerator.Create(options.Model));
         return (g, options.Attributes);
     }
 

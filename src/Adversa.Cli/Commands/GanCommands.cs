@@ -32,7 +32,7 @@ public static class GanCommands
             using var runLock = t.Begin(p);
             using var set = t.LoadFaces(p, "DCGAN");
             var options = new GanTrainOptions(t.Model(p), p.GetValue(t.Epochs), p.GetValue(t.Batch), p.GetValue(t.Lr), p.GetValue(t.Beta1), 0.999,
-                                              p.GetValue(t.DecayEvery), p.GetValue(t.DecayFactor), p.GetValue(t.RealLabel), p.GetValue(t.InstanceNoise), p.GetValue(t.Seed));
+                                              p.GetValue(t.DecayEvery), p.GetValue(t.DecayFactor), p.GetValue(t.RealLabel), p.GetValue(t.InstanceNoise), p.GetValue(t.Seed), p.GetValue(t.AverageFrom));
             var trainer = new DcganTrainer(set, options);
             var o = p.InvocationConfiguration.Output;
             o.WriteLine($"DCGAN on {set.Name}: {set.Count:N0} images, {trainer.BatchesPerEpoch} batches of {options.Batch} per epoch, {options.Epochs} epochs");
@@ -52,10 +52,7 @@ public static class GanCommands
     {
         var meta = Checkpoint.ReadMeta(checkpoint, DcganTrainer.Kind);
         var model = meta["options"]?["Model"]?.Deserialize<DcganOptions>() ?? throw new DataFormatException(checkpoint, "no model options recorded");
-        var g = new DcganGenerator(model);
-        Checkpoint.LoadModules(checkpoint, DcganTrainer.Kind, new Dictionary<string, nn.Module> { ["generator"] = g });
-        g.eval();
-        return g;
+        return GanSetup.LoadReported(checkpoint, DcganTrainer.Kind, meta["options"], () => new DcganGenerator(model));
     }
 
     static Command Sample()

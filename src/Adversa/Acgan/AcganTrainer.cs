@@ -22,7 +22,8 @@ public sealed record AcganTrainOptions(
     double AuxWeight = 1.0,
     double RealLabel = 1.0,
     double InstanceNoise = 0.0,
-    long Seed = 1);
+    long Seed = 1,
+    double AverageFrom = 1);
 
 /// <summary>
 /// ACGAN (Odena et al. 2017) on binary face attributes. D learns real/fake and the attributes of real and fake
@@ -38,6 +39,14 @@ public sealed class AcganTrainer : ITrainer
     readonly Tensor _fixedNoise;
 
     public DcganGenerator G { get; }
+
+    /// <summary>The generator's weights averaged over the steps after <see cref="AcganTrainOptions.AverageFrom"/> of training; null when off.</summary>
+    public WeightAverage? Average { get; }
+
+    /// <summary>The generator that samples, figures and metrics use: the averaged one once averaging has begun, else <see cref="G"/>.</summary>
+    public DcganGenerator Reported => Average is { Count: > 0 } ? (DcganGenerator)Average.Averaged : G;
+
+    long TotalSteps => (long)BatchesPerEpoch * _o.Epochs;
     public AcganDiscriminator D { get; }
     public TorchSharp.Modules.Adam OptG { get; }
     public TorchSharp.Modules.Adam OptD { get; }
@@ -59,6 +68,7 @@ public sealed class AcganTrainer : ITrainer
         _loader = GanSetup.Loader(data, o.Batch, o.Seed);
         _fixedNoise = GanSetup.FixedNoise(10, _o.Model.LatentSize, o.Seed);
         State = GanSetup.State(Kind, _o, data, G, D, OptG, OptD);
+        Average = GanSetup.GeneratorAverage(State, o.AverageFrom, () => AcganGenerator.Create(_o.Model));
     }
 
     public IEnumerable<Batch> Batches(int epoch, int skipBatches) => _loader.Epoch(epoch, skipBatches);
@@ -89,6 +99,7 @@ public sealed class AcganTrainer : ITrainer
         var lossG = F.binary_cross_entropy_with_logits(genAdv, ones) + _o.AuxWeight * F.binary_cross_entropy_with_logits(genAux, fakeAttrs);
         lossG.backward();
         OptG.step();
+        Average?.AfterStep(G, step, TotalSteps, _o.AverageFrom);
 
         return
         [
@@ -103,7 +114,7 @@ public sealed class AcganTrainer : ITrainer
     public void EndEpoch(int epoch, string outDir, IProgressSink progress)
     {
         var path = Path.Combine(outDir, "samples", $"epoch_{epoch + 1:D3}.png");
-        SavePairs(G, _fixedNoise, _columns.Length, 0, path);
+        SavePairs(Reported, _fixedNoise, _columns.Length, 0, path);
         progress.Log($"samples {path} (top row: {_o.Attributes[0]} off, bottom row: on)");
     }
 

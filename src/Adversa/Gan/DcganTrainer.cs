@@ -18,7 +18,8 @@ public sealed record GanTrainOptions(
     double LrDecayFactor = 0.5,
     double RealLabel = 1.0,
     double InstanceNoise = 0.0,
-    long Seed = 1);
+    long Seed = 1,
+    double AverageFrom = 1);
 
 /// <summary>
 /// The DCGAN step of Radford et al. / pytorch/examples: update D on a real and a fake batch
@@ -34,6 +35,14 @@ public sealed class DcganTrainer : ITrainer
     readonly Tensor _fixedNoise;
 
     public DcganGenerator G { get; }
+
+    /// <summary>The generator's weights averaged over the steps after <see cref="GanTrainOptions.AverageFrom"/> of training; null when off.</summary>
+    public WeightAverage? Average { get; }
+
+    /// <summary>The generator that samples, figures and metrics use: the averaged one once averaging has begun, else <see cref="G"/>.</summary>
+    public DcganGenerator Reported => Average is { Count: > 0 } ? (DcganGenerator)Average.Averaged : G;
+
+    long TotalSteps => (long)BatchesPerEpoch * _o.Epochs;
     public DcganDiscriminator D { get; }
     public TorchSharp.Modules.Adam OptG { get; }
     public TorchSharp.Modules.Adam OptD { get; }
@@ -52,6 +61,7 @@ public sealed class DcganTrainer : ITrainer
         _loader = GanSetup.Loader(data, o.Batch, o.Seed);
         _fixedNoise = GanSetup.FixedNoise(32, o.Model.LatentSize, o.Seed);
         State = GanSetup.State(Kind, o, data, G, D, OptG, OptD);
+        Average = GanSetup.GeneratorAverage(State, o.AverageFrom, () => new DcganGenerator(o.Model));
     }
 
     public IEnumerable<Batch> Batches(int epoch, int skipBatches) => _loader.Epoch(epoch, skipBatches);
@@ -85,6 +95,7 @@ public sealed class DcganTrainer : ITrainer
         var lossG = F.binary_cross_entropy_with_logits(genLogits, ones);
         lossG.backward();
         OptG.step();
+        Average?.AfterStep(G, step, TotalSteps, _o.AverageFrom);
 
         return
         [
@@ -100,7 +111,7 @@ public sealed class DcganTrainer : ITrainer
     public void EndEpoch(int epoch, string outDir, IProgressSink progress)
     {
         var path = Path.Combine(outDir, "samples", $"epoch_{epoch + 1:D3}.png");
-        SaveGrid(G, _fixedNoise, path, columns: 8);
+        SaveGrid(Reported, _fixedNoise, path, columns: 8);
         progress.Log($"samples {path}");
     }
 

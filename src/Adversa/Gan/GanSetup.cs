@@ -38,6 +38,27 @@ public static class GanSetup
         };
     }
 
+    /// <summary>
+    /// Polyak averaging of the generator (Yazıcı et al. 2019, "The unusual effectiveness of averaging in GAN training"): a
+    /// uniform running mean of G's weights over the steps after <paramref name="averageFrom"/> of training, saved in the
+    /// checkpoint as module "average"; null when <paramref name="averageFrom"/> is 1 (off).
+    /// </summary>
+    public static WeightAverage? GeneratorAverage(Checkpoint state, double averageFrom, Func<DcganGenerator> build)
+    {
+        WeightAverage.CheckStart(averageFrom);
+        if (averageFrom >= 1) return null;
+        var average = new WeightAverage(build().ToDevice());
+        state.Modules["average"] = average;
+        return average;
+    }
+
+    /// <summary>The generator a GAN checkpoint reports (its average when it has one), in eval mode.</summary>
+    public static DcganGenerator LoadReported(string checkpoint, string kind, System.Text.Json.Nodes.JsonNode? options, Func<DcganGenerator> build)
+    {
+        bool averaged = options?["AverageFrom"] is { } a && (double)a < 1; // absent in checkpoints written before averaging
+        return WeightAverage.LoadReported(checkpoint, kind, build, averaged, modelKey: "generator");
+    }
+
     /// <summary>Instance noise: what D sees, plus N(0, std²) per pixel (identity when std is 0).</summary>
     public static Tensor Noisy(Tensor x, double std) => std > 0 ? x + randn_like(x) * std : x;
 }

@@ -47,11 +47,12 @@ public sealed class WeightAverage : nn.Module
     /// the average holds steps, else the trained model (module "model"). <paramref name="build"/> makes an empty model
     /// of the checkpoint's architecture.
     /// </summary>
-    public static T LoadReported<T>(string checkpoint, string kind, Func<T> build, bool averaged) where T : nn.Module
+    /// <param name="modelKey">The trained model's module name in the checkpoint ("model"; GANs: "generator").</param>
+    public static T LoadReported<T>(string checkpoint, string kind, Func<T> build, bool averaged, string modelKey = "model") where T : nn.Module
     {
         var model = build().ToDevice();
         var average = averaged ? new WeightAverage(build().ToDevice()) : null;
-        var modules = new Dictionary<string, nn.Module> { ["model"] = model };
+        var modules = new Dictionary<string, nn.Module> { [modelKey] = model };
         if (average is not null) modules["average"] = average;
         Checkpoint.LoadModules(checkpoint, kind, modules);
         var reported = average is { Count: > 0 } ? (T)average.Averaged : model;

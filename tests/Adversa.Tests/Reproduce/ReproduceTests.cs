@@ -14,23 +14,52 @@ public class ReproduceTests
         var (code, output, err) = CliTests.Run("reproduce", "--size", "tiny", "--out", dir.Path);
         Assert.True(code == 0, err);
         var md = File.ReadAllText(dir["index.md"]);
-        foreach (var section in new[] { "1. Architectures", "2. DCGAN: 32 random faces", "GAN metrics", "3. ACGAN: Smiling off (top) and on (bottom)",
+        foreach (var section in new[] { "1. Architectures, as trained", "2. DCGAN: 32 random faces", "GAN metrics", "3. ACGAN: Smiling off (top) and on (bottom)",
                                          "Attribute control", "4. Domain adaptation: target accuracy (%)", "5. Latent space (t-SNE)", "6. Improved UDA",
                                          "7. Settings, versions and run times" })
             Assert.Contains(section, md);
         foreach (var row in new[] { "| source-only |", "| dann |", "| target-only |", "| source-only + AdaBN |", "| dann + AdaBN |", "| FID-ResNet18 |", "| Smiling |", "| improved UDA (ResNet18) |" })
             Assert.Contains(row, md);
+        // Both directions, and the study's own numbers beside ours, marked as measured on real data by the study.
+        Assert.Contains("| method | synth-svhn → synth-mnistm | synth-mnistm → synth-svhn | the study: SVHN → MNIST-M (real data) | the study: MNIST-M → SVHN (real data) |", md);
+        Assert.Matches(@"\| source-only \| [0-9.]+ \| [0-9.]+ \| 38\.43 \| 38\.20 \|", md);
+        Assert.Matches(@"\| dann \| [0-9.]+ \| [0-9.]+ \| 42\.03 \| 40\.38 \|", md);
+        Assert.Matches(@"\| improved UDA \(ResNet18\) \| [0-9.]+ \| [0-9.]+ \| 53\.20 \| 56\.22 \|", md);
+        // Layer by layer as trained: the tiny size's GAN is 8 wide, and DANN's heads are listed layer by layer.
+        Assert.Contains("main.3       ConvTranspose2d    32x8x8", md);
+        Assert.Contains("DANN class classifier (on the 800-d latent)", md);
+        Assert.Contains("UDA head on the layer4 map (512x1x1)", md);
+        // A verdict under each result; at the tiny size nothing trains far, so the flags must be there, in words.
+        Assert.Contains("synth-svhn → synth-mnistm: DANN", md);
+        Assert.Contains("synth-mnistm → synth-svhn: DANN", md);
+        Assert.Contains("⚠ FID is", md);
+        Assert.Contains("⚠ The judge classifies Smiling on real held-out faces with only", md);
+        Assert.Contains("Data: Adversa's embedded synthetic data", md);
+        Assert.Contains("adversa reproduce --data-root DIR", md);
         var images = Regex.Matches(md, @"!\[[^\]]*\]\(([^)]+)\)").Select(m => m.Groups[1].Value).ToList();
-        Assert.DoesNotContain("not yet implemented", md);
-        Assert.Equal(7, images.Count); // faces, DCGAN loss, pairs, ACGAN loss, DANN t-SNE figures (source-only, dann), UDA t-SNE
+        // faces, DCGAN loss, pairs, ACGAN loss, and t-SNE of source-only, DANN and UDA in both directions
+        Assert.Equal(10, images.Count);
+        Assert.Equal(6, images.Count(i => i.Contains("tsne")));
         foreach (var image in images) Assert.True(ImageCodec.IsValidPng(Path.Combine(dir.Path, image)), $"{image} is not a valid PNG");
         var html = File.ReadAllText(dir["index.html"]);
-        Assert.Equal(7, Regex.Matches(html, "src=\"data:image/png;base64,").Count);
+        Assert.Equal(10, Regex.Matches(html, "src=\"data:image/png;base64,").Count);
+        // The UDA parts keep no checkpoint (it repeats the pretrained backbone and nothing reads it later).
+        Assert.Empty(Directory.GetFiles(Path.Combine(dir.Path, "parts"), "checkpoint.zip", SearchOption.AllDirectories).Where(f => f.Contains("uda-")));
+        // Paths in the stored results are relative to the report: a moved report still finds its own files.
+        Assert.DoesNotContain(dir.Path, File.ReadAllText(Path.Combine(dir.Path, "parts", "dcgan", "done.json")));
 
-        (code, output, err) = CliTests.Run("reproduce", "--size", "tiny", "--out", dir.Path);
+        // Moved elsewhere and run again (in this process, --jobs 1): every part is reused from the moved folder's own files.
+        using var moved = new TempDir();
+        var report = Path.Combine(moved.Path, "report");
+        Directory.Move(dir.Path, report);
+        (code, output, err) = CliTests.Run("reproduce", "--size", "tiny", "--jobs", "1", "--out", report);
         Assert.True(code == 0, err);
-        Assert.Contains("| dcgan | ", File.ReadAllText(dir["index.md"]));
-        Assert.Contains("| yes |", File.ReadAllText(dir["index.md"]));
+        var rerun = File.ReadAllText(Path.Combine(report, "index.md"));
+        Assert.Contains("| dcgan | ", rerun);
+        Assert.Contains("| yes |", rerun);
+        Assert.DoesNotContain("| no |", rerun);
+        Assert.Contains("(ResNet18) | " + Regex.Match(md, @"\| improved UDA \(ResNet18\) \| ([0-9.]+)").Groups[1].Value, rerun);
+        Directory.Move(report, dir.Path);
 
         // A part finished under other settings is trained again from scratch, never resumed from its old checkpoint.
         var part = Directory.GetDirectories(Path.Combine(dir.Path, "parts"), "dann-*-dann").First();
