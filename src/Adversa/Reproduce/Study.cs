@@ -18,11 +18,17 @@ public sealed record StudySize(
     int? Faces, int GanWidth, int GanLatent, int GanEpochs, int GanBatch, int FidSamples, int FidSize,
     int ControlPairs, int ClassifierEpochs,
     int? Digits, int DannEpochs, int DannBatch, int TsnePoints, int TsneIterations,
-    int UdaSize, int UdaFrozenEpochs, int UdaFineTuneEpochs)
+    int UdaSize, int UdaFrozenEpochs, int UdaFineTuneEpochs, int GanDiscriminatorWidth = 0)
 {
     public static readonly StudySize Tiny = new("tiny", 64, 8, 16, 1, 16, 20, 32, 20, 1, 256, 1, 64, 40, 250, 32, 1, 1);
-    public static readonly StudySize Quick = new("quick", 3000, 32, 100, 8, 64, 500, 64, 500, 3, 3000, 16, 128, 500, 1000, 32, 2, 4);
+    /// <summary>The main job: sized so the whole study runs in about 13 minutes on 2 cores (two one-thread parts at a time).</summary>
+    /// <remarks>GANs: 3,000 faces, 8 epochs of batch 32 (750 steps), a discriminator half the generator's width (at equal width
+    /// D won outright within this budget: D(G(z)) ~ 0.002, FID 7,933 against 6,915 with the half-width D and averaging).</remarks>
+    public static readonly StudySize Quick = new("quick", 3000, 32, 100, 8, 32, 500, 64, 500, 3, 3000, 16, 128, 500, 1000, 32, 2, 3, GanDiscriminatorWidth: 16);
     public static readonly StudySize Full = new("full", null, 64, 100, 25, 64, 2500, 112, 1000, 3, null, 20, 128, 1000, 1000, 32, 2, 10);
+
+    /// <summary>Feature maps of the discriminator's first layer (0: as wide as the generator).</summary>
+    public int DiscriminatorWidth => GanDiscriminatorWidth > 0 ? GanDiscriminatorWidth : GanWidth;
 
     public static StudySize Parse(string name) => name switch
     {
@@ -199,8 +205,8 @@ public sealed class Study(StudyOptions o, IProgressSink progress)
 
         report.H(2, "1. Architectures, as trained");
         var s = o.Size;
-        report.Pre(ModelSummary.Describe("gan", new ModelShapes(new DcganOptions(s.GanLatent, s.GanWidth, s.GanWidth))));
-        report.Pre(ModelSummary.Describe("acgan", new ModelShapes(new DcganOptions(s.GanLatent, s.GanWidth, s.GanWidth))));
+        report.Pre(ModelSummary.Describe("gan", new ModelShapes(new DcganOptions(s.GanLatent, s.GanWidth, s.DiscriminatorWidth))));
+        report.Pre(ModelSummary.Describe("acgan", new ModelShapes(new DcganOptions(s.GanLatent, s.GanWidth, s.DiscriminatorWidth))));
         report.Pre(ModelSummary.Describe("dann", new ModelShapes(DannImageSize: forward.ImageSize)));
         report.Pre(ModelSummary.Describe("uda", new ModelShapes(UdaImageSize: s.UdaSize)));
 
@@ -289,7 +295,7 @@ public sealed class Study(StudyOptions o, IProgressSink progress)
         return Part("dcgan", new { faces, s.Faces, s.GanWidth, s.GanLatent, s.GanEpochs, s.GanBatch, s.FidSamples, s.FidSize, RealLabel, InstanceNoise, o.Seed, GanAverageFrom }, dir =>
         {
             using var data = LoadFaces(faces);
-            var options = new GanTrainOptions(new DcganOptions(s.GanLatent, s.GanWidth, s.GanWidth), s.GanEpochs, s.GanBatch,
+            var options = new GanTrainOptions(new DcganOptions(s.GanLatent, s.GanWidth, s.DiscriminatorWidth), s.GanEpochs, s.GanBatch,
                                               RealLabel: RealLabel, InstanceNoise: InstanceNoise, Seed: o.Seed, AverageFrom: GanAverageFrom);
             var trainer = new DcganTrainer(data, options);
             TrainingLoop.Run(trainer, new LoopOptions(s.GanEpochs, dir, Resume: true, RestartIfChanged: true), progress);
@@ -329,7 +335,7 @@ public sealed class Study(StudyOptions o, IProgressSink progress)
         return Part("acgan", new { faces, s.Faces, s.GanWidth, s.GanLatent, s.GanEpochs, s.GanBatch, s.ControlPairs, s.ClassifierEpochs, RealLabel, InstanceNoise, o.Seed, labelled = true, GanAverageFrom }, dir =>
         {
             using var data = LoadFaces(faces);
-            var options = new AcganTrainOptions(new DcganOptions(s.GanLatent, s.GanWidth, s.GanWidth), ["Smiling"], s.GanEpochs, s.GanBatch,
+            var options = new AcganTrainOptions(new DcganOptions(s.GanLatent, s.GanWidth, s.DiscriminatorWidth), ["Smiling"], s.GanEpochs, s.GanBatch,
                                                 RealLabel: RealLabel, InstanceNoise: InstanceNoise, Seed: o.Seed, AverageFrom: GanAverageFrom);
             var trainer = new AcganTrainer(data, options);
             TrainingLoop.Run(trainer, new LoopOptions(s.GanEpochs, dir, Resume: true, RestartIfChanged: true), progress);
