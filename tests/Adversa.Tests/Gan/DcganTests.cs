@@ -39,22 +39,31 @@ public class DcganTests
         using var dirA = new TempDir();
         using var dirB = new TempDir();
 
-        var a = new DcganTrainer(data, Options(2));
+        // With the generator averaged over the second half of training, so the resumed average is checked too.
+        var averaged = Options(2) with { AverageFrom = 0.5 };
+        var a = new DcganTrainer(data, averaged);
         var full = TrainingLoop.Run(a, new LoopOptions(2, dirA.Path), NullProgress.Instance);
         Assert.True(full.Completed);
         Assert.Equal(8, full.Steps);
 
-        var b1 = new DcganTrainer(data, Options(2));
+        var b1 = new DcganTrainer(data, averaged);
         var partial = TrainingLoop.Run(b1, new LoopOptions(2, dirB.Path, StopAfterSteps: 3), NullProgress.Instance);
         Assert.False(partial.Completed);
         manual_seed(12345); // a fresh process would start with other RNG state; resume must restore it
-        var b2 = new DcganTrainer(data, Options(2));
+        var b2 = new DcganTrainer(data, averaged);
         var rest = TrainingLoop.Run(b2, new LoopOptions(2, dirB.Path, Resume: true), NullProgress.Instance);
         Assert.True(rest.Completed);
         Assert.Equal(5, rest.Steps);
 
         TensorAssert.SameState(a.G, b2.G);
         TensorAssert.SameState(a.D, b2.D);
+        Assert.Equal(4, a.Average!.Count); // steps 5-8 of 8
+        TensorAssert.SameState(a.Average, b2.Average!);
+        Assert.Same(a.Average.Averaged, a.Reported);
+        // What sample/eval load is the average, not the last weights.
+        var loaded = GanSetup.LoadReported(TrainingLoop.CheckpointPath(dirA.Path), DcganTrainer.Kind, a.State.Options, () => new DcganGenerator(Tiny));
+        TensorAssert.SameState(a.Average.Averaged, loaded);
+        Assert.False(TensorAssert.Same(a.G.state_dict()["main.0.weight"], loaded.state_dict()["main.0.weight"]));
         Assert.Equal(a.State.History["loss_D"], b2.State.History["loss_D"]);
         Assert.True(File.Exists(Path.Combine(dirB.Path, "samples", "epoch_002.png")));
         Assert.True(ImageCodec.IsValidPng(Path.Combine(dirB.Path, "loss.png")));

@@ -20,8 +20,21 @@ public class DeviceTests
         foreach (var (name, t) in module.named_buffers()) Assert.True(t.device_type == device.type, $"{what} buffer {name} is on {t.device}");
     }
 
-    static void On(Device device, Tensor? t, string what) =>
-        Assert.True(t is null || t.device_type == device.type, $"{what} is on {t!.device}, not {device}");
+    static void On(Device device, Tensor? t, string what)
+    {
+        if (t is not null) Assert.True(t.device_type == device.type, $"{what} is on {t.device}, not {device}");
+    }
+
+    /// <summary>The trainer's first batch (images, labels, attributes) is on the device, and a step on it runs.</summary>
+    static void FirstStepOn(Device device, ITrainer trainer, string what)
+    {
+        using var batch = trainer.Batches(0, 0).First();
+        On(device, batch.Images, $"{what} images");
+        On(device, batch.Labels, $"{what} labels");
+        On(device, batch.Attributes, $"{what} attributes");
+        using var scope = NewDisposeScope();
+        trainer.Step(batch, 0, 0);
+    }
 
     [Fact]
     public void TrainersPutModelsAndBatchesOnTheSelectedDevice()
@@ -35,13 +48,7 @@ public class DeviceTests
         var dann = new DannTrainer(src, tgt, new DannOptions("synth-svhn", "synth-mnistm", Epochs: 1, Batch: 32, Width: 4));
         AllOn(device, dann.Model, "DANN model");
         AllOn(device, dann.Average!, "DANN weight average");
-        using (var batch = dann.Batches(0, 0).First())
-        {
-            On(device, batch.Images, "DANN images");
-            On(device, batch.Labels, "DANN labels");
-            using var scope = NewDisposeScope();
-            dann.Step(batch, 0, 0);
-        }
+        FirstStepOn(device, dann, "DANN");
         AllOn(device, dann.Model, "DANN model after a step");
 
         using var faces = Adversa.Data.Synthetic.SynthFaces.Generate(16, 1);
@@ -49,13 +56,7 @@ public class DeviceTests
         AllOn(device, gan.G, "generator");
         AllOn(device, gan.D, "discriminator");
         var acgan = new AcganTrainer(faces, new AcganTrainOptions(new DcganOptions(8, 4, 4), ["Smiling"], Epochs: 1, Batch: 8));
-        using (var batch = acgan.Batches(0, 0).First())
-        {
-            On(device, batch.Images, "ACGAN images");
-            On(device, batch.Attributes, "ACGAN attributes");
-            using var scope = NewDisposeScope();
-            acgan.Step(batch, 0, 0);
-        }
+        FirstStepOn(device, acgan, "ACGAN");
         AllOn(device, acgan.G, "ACGAN generator");
         AllOn(device, acgan.D, "ACGAN discriminator");
         On(device, new ImageTransform(32, 3, Normalization.CaffeBgr).Apply(zeros([1, 3, 32, 32], dtype: ScalarType.Byte)), "a transformed batch");
