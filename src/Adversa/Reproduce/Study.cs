@@ -87,7 +87,7 @@ public sealed class Study(StudyOptions o, IProgressSink progress)
     public const string FacesDcgan = "faces-dcgan", FacesAcgan = "faces-acgan", PairForward = "pair-1", PairBackward = "pair-2";
 
     /// <summary>The chunks, longest first (so two lanes finish together), with their relative cost for the ETA.</summary>
-    public static readonly (string Name, double Weight)[] Chunks = [(PairForward, 1.0), (PairBackward, 1.0), (FacesAcgan, 0.75), (FacesDcgan, 0.7)];
+    public static readonly (string Name, double Weight)[] Chunks = [(PairForward, 1.0), (PairBackward, 1.0), (FacesAcgan, 0.7), (FacesDcgan, 0.65)];
 
     string Parts => Path.Combine(o.Out, "parts");
     string Faces => o.DataRoot is not null && Directory.Exists(Path.Combine(DatasetCatalog.ResolveRoot(o.DataRoot), "celeba")) ? "celeba" : "synth-faces";
@@ -130,7 +130,7 @@ public sealed class Study(StudyOptions o, IProgressSink progress)
         Directory.CreateDirectory(Parts);
         var pending = new Queue<(string Name, double Weight)>(Chunks);
         var running = new List<(string Name, double Weight, Process Process, Stopwatch Clock, Task Pump)>();
-        double total = Chunks.Sum(c => c.Weight), done = 0;
+        double doneWeight = 0, doneSeconds = 0;
         int finished = 0;
         string? failure = null;
         while (pending.Count > 0 || running.Count > 0)
@@ -155,8 +155,12 @@ public sealed class Study(StudyOptions o, IProgressSink progress)
                 continue;
             }
             finished++;
-            done += exited.Weight;
-            double eta = clock.Elapsed.TotalSeconds / done * (total - done);
+            doneWeight += exited.Weight;
+            doneSeconds += exited.Clock.Elapsed.TotalSeconds;
+            // Seconds per unit of weight from the finished parts; what is left of the running and pending ones, shared by the lanes.
+            double perUnit = doneSeconds / doneWeight;
+            double left = pending.Sum(c => c.Weight * perUnit) + running.Sum(r => Math.Max(0, r.Weight * perUnit - r.Clock.Elapsed.TotalSeconds));
+            double eta = left / Math.Max(1, Math.Min(o.Jobs, pending.Count + running.Count));
             progress.Log($"[reproduce] part {finished} of {Chunks.Length} done: {exited.Name} in {Minutes(exited.Clock.Elapsed.TotalSeconds)}; " +
                          $"elapsed {Minutes(clock.Elapsed.TotalSeconds)}, ETA {(finished == Chunks.Length ? "0 s" : "~" + Minutes(eta))}");
         }
