@@ -40,7 +40,7 @@ public static class DannCommands
     /// <summary>--color-jitter, shared with <c>uda train</c>.</summary>
     public static Option<bool> ColorJitterOption() => new("--color-jitter")
     {
-        Description = "Augment labelled images with a random sign, contrast and brightness per colour channel (contains --intensity-flip, which it replaces); helps MNIST-like sources, stops an SVHN source from learning",
+        Description = "Augment labelled images with a random sign, contrast and brightness per colour channel (a superset of inverting whole channels); helps MNIST-like sources, stops an SVHN source from learning",
     };
 
     /// <summary>--texture-blend, shared with <c>uda train</c>.</summary>
