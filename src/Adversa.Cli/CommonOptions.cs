@@ -62,14 +62,7 @@ public static class CommonOptions
         Description = "Use only the first N examples of each dataset (quick runs); for synthetic data, generate N",
     }.AtLeast(1);
 
-    /// <summary>A learning rate: finite and above 0.</summary>
-    public static Option<double> LearningRate(string name, string description, double defaultValue) => new Option<double>(name)
-    {
-        Description = description,
-        DefaultValueFactory = _ => defaultValue,
-    }.Above(0);
-
-    /// <summary>A held-out fraction, strictly between 0 and 1.</summary>
+    /// <summary>A held-out fraction, strictly between 0 and 1 (dann train/table/eval, uda train).</summary>
     public static Option<double> Holdout(string description) => new Option<double>("--holdout")
     {
         Description = description,
@@ -93,15 +86,8 @@ public static class CommonOptions
                   : Check(option, v => v >= min && v <= max, $"{Text(min)} to {Text(max)}");
 
     /// <summary>An optional value: checked when given.</summary>
-    public static Option<int?> AtLeast(this Option<int?> option, int min)
-    {
-        option.Description += $" [at least {min}]";
-        option.Validators.Add(r =>
-        {
-            if (TryValue<int?>(r, out var value) && value is int v && v < min) r.AddError($"{option.Name} must be at least {min}, not {v}");
-        });
-        return option;
-    }
+    public static Option<int?> AtLeast(this Option<int?> option, int min) =>
+        Check(option, v => v is not int given || given >= min, $"at least {min}");
 
     /// <summary>Any rule, with the words that say what it allows (shown in help and in the error).</summary>
     public static Option<T> Check<T>(this Option<T> option, Func<T, bool> ok, string allowed)

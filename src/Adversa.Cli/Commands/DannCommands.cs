@@ -60,7 +60,7 @@ public static class DannCommands
         public readonly Option<bool> Anneal = new("--lr-anneal") { Description = "Anneal the learning rate as mu_0 / (1 + 10p)^0.75 over training progress p" };
         public readonly Option<double> LambdaMax = new Option<double>("--lambda-max") { Description = "Scale of the reversal schedule lambda_p = max * (2/(1+exp(-10p)) - 1); 1 is the paper's (with SGD); with Adam 1e-3, 1 stalls class learning here, 0.3 does not", DefaultValueFactory = _ => 0.3 }.Between(0, 100);
         public readonly Option<string> BatchNorm = new Option<string>("--bn") { Description = "Batch-norm statistics in DANN mode: joint (source and target in one batch) or separate (one batch per domain)", DefaultValueFactory = _ => "joint" }.AcceptOnlyFromAmong("joint", "separate");
-        public readonly Option<double> Holdout = new Option<double>("--holdout") { Description = "Fraction of a real dataset's training files held out for evaluation when it has no test files", DefaultValueFactory = _ => 0.1 }.Between(0, 1, exclusive: true);
+        public readonly Option<double> Holdout = CommonOptions.Holdout("Fraction of a real dataset's training files held out for evaluation when it has no test files");
         public readonly Option<int> Size = new Option<int>("--size") { Description = "Side the images are resized to, 26 to 32; 0 (default) = the larger native side of the pair (32 with SVHN, MNIST-M or a synthetic domain; 28 for MNIST <-> USPS); 28 has 1.3x fewer pixels than 32 and trains ~15% faster", DefaultValueFactory = _ => 0 }.Check(v => v == 0 || v is >= 26 and <= 32, "0 (automatic) or 26 to 32");
         public readonly Option<int> Width = new Option<int>("--width") { Description = "Channels of the first convolution (the second has twice as many): accuracy against speed", DefaultValueFactory = _ => 32 }.AtLeast(1);
         public readonly Option<bool> InstanceNorm = new("--instance-norm") { Description = "Standardise each input image per channel (zero mean, unit variance) before the network, as VADA does: removes each domain's global colour and contrast" };
@@ -130,7 +130,7 @@ public static class DannCommands
         var checkpoint = GanCommands.CheckpointOption("runs/dann");
         var domain = new Option<string>("--domain", "-d") { Description = "Digit dataset to evaluate on", Required = true };
         var part = new Option<string>("--part") { Description = "eval: the held-out/test part used in training reports; train: the training part", DefaultValueFactory = _ => "eval" }.AcceptOnlyFromAmong("eval", "train");
-        var holdout = new Option<double>("--holdout") { Description = "Held-out fraction (must match training to get the same part)", DefaultValueFactory = _ => 0.1 };
+        var holdout = CommonOptions.Holdout("Held-out fraction (must match training to get the same part)");
         var (root, limit, seed) = (CommonOptions.DataRoot(), CommonOptions.Limit(), CommonOptions.Seed());
         var adabn = new Option<bool>("--adabn") { Description = "First recalibrate batch-norm statistics on the domain's unlabelled training images (AdaBN)" };
         var cmd = new Command("eval", "Accuracy and per-class accuracy of a trained DANN/baseline model on a domain").With(checkpoint, domain, part, holdout, adabn, root, limit, seed);

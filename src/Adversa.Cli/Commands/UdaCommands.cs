@@ -41,7 +41,7 @@ public static class UdaCommands
         var entropy = DannCommands.TargetEntropyOption();
         var average = DannCommands.AverageFromOption();
         var (jitter, texture) = (DannCommands.ColorJitterOption(), DannCommands.TextureBlendOption());
-        var holdout = new Option<double>("--holdout") { Description = "Fraction of a real dataset's training files held out for evaluation when it has no test files", DefaultValueFactory = _ => 0.1 }.Between(0, 1, exclusive: true);
+        var holdout = CommonOptions.Holdout("Fraction of a real dataset's training files held out for evaluation when it has no test files");
         var (root, limit, seed, threads, device) = (CommonOptions.DataRoot(), CommonOptions.Limit(), CommonOptions.Seed(), CommonOptions.Threads(), CommonOptions.Device());
         var output = CommonOptions.Out("runs/uda", "Run folder: checkpoint.zip, loss.png, result.json");
         var resume = new Option<bool>("--resume") { Description = "Continue from <out>/checkpoint.zip exactly where it stopped" };
