@@ -170,10 +170,13 @@ static void DannParts(int width, int steps)
     time("two batches from memory (take + transform)", () => { for (int k = 0; k < 2; k++) { fromMemory.MoveNext(); fromMemory.Current.Dispose(); } });
     time("two batches from disk (read + transform)", () => { for (int k = 0; k < 2; k++) { fromDisk.MoveNext(); fromDisk.Current.Dispose(); } });
     var x = rand(batch, 3, 32, 32) * 2 - 1;
-    time("--color-jitter on 128 images", () => Adversa.Dann.DannTrainer.ColorJitter(x));
-    time("--texture-blend 0.5 on 128 images", () => Adversa.Dann.DannTrainer.TextureBlend(x, 0.5));
+    time("--color-jitter on 128 images", () => Adversa.Data.Augment.ColorJitter(x));
+    time("--texture-blend 0.5 on 128 images", () => Adversa.Data.Augment.TextureBlend(x, 0.5));
+    time("mean teacher: random affine warp on 128 images", () => Adversa.Data.Augment.RandomAffine(x));
+    time("mean teacher: integer shift on 128 images", () => Adversa.Data.Augment.RandomShift(x, 2));
+    time("mean teacher: consistency augmentation (both views)", () => { Adversa.Data.Augment.Consistency(x); Adversa.Data.Augment.Consistency(x); });
     var grid = rand(batch, 3, 16, 16);
-    time("  its 16x16 -> 32x32 upsampling, matrix form", () => Adversa.Dann.DannTrainer.Upsample(grid, 32, 32));
+    time("  its 16x16 -> 32x32 upsampling, matrix form", () => Adversa.Data.Augment.Upsample(grid, 32, 32));
     time("  the same with F.interpolate (bilinear)", () => F.interpolate(grid, [32, 32], mode: InterpolationMode.Bilinear, align_corners: true));
     time("one memory-hygiene GC (the loop: every 10 steps)", () => MemoryHygiene.Run(HygieneMode.Gc));
     manual_seed(1);
@@ -199,8 +202,8 @@ static void DannParts(int width, int steps)
 /// </summary>
 static void UdaBench(int size, int batch, int steps, bool augment)
 {
-    using var source = Adversa.Dann.DomainData.Load("synth-svhn", null, batch * (steps + 4), 0.1, 1);
-    using var target = Adversa.Dann.DomainData.Load("synth-mnistm", null, batch * (steps + 4), 0.1, 1);
+    using var source = Adversa.Adaptation.DomainData.Load("synth-svhn", null, batch * (steps + 4), 0.1, 1);
+    using var target = Adversa.Adaptation.DomainData.Load("synth-mnistm", null, batch * (steps + 4), 0.1, 1);
     using var trainer = new Adversa.Uda.UdaTrainer(source, target,
         new Adversa.Uda.UdaOptions("synth-svhn", "synth-mnistm", ImageSize: size, FrozenEpochs: 1, FineTuneEpochs: 1, Batch: batch,
                                    ColorJitter: augment, TextureBlend: augment ? 0.5 : 0), NullProgress.Instance);
@@ -361,7 +364,7 @@ static void UdaMeanImage(int count, string root)
     Console.WriteLine($"mean image: channel means B {channelMeans[0].item<float>():F2} G {channelMeans[1].item<float>():F2} R {channelMeans[2].item<float>():F2}; " +
                       $"per-pixel deviation from them: mean |d| {(meanImage - channelMeans.view(1, 3, 1, 1)).abs().mean().item<float>():F2}, max |d| {(meanImage - channelMeans.view(1, 3, 1, 1)).abs().max().item<float>():F2} (0-255 scale)");
     bool real = Directory.Exists(Path.Combine(root, "mnist_m"));
-    using var data = real ? Adversa.Dann.DomainData.Load("mnistm", root, count, 0.1, 1) : null;
+    using var data = real ? Adversa.Adaptation.DomainData.Load("mnistm", root, count, 0.1, 1) : null;
     using var synth = real ? null : Adversa.Data.Synthetic.SynthDigits.Generate(Adversa.Data.Synthetic.DigitStyle.MnistM, count, 1);
     var images = real ? data!.Train.Rows(0, Math.Min(count, data.Train.Count)) : synth!.Images;
     var net = Adversa.Backbones.PretrainedResNet.Load();

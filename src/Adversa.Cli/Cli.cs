@@ -17,13 +17,24 @@ public static class Cli
             "attribute-conditioned ACGAN, DANN domain adaptation and ResNet-based UDA. Every command runs offline on " +
             "embedded synthetic data; point --data-root at real datasets (mnist, mnist_m, svhn, usps, celeba folders).");
         root.Options.Add(CommonOptions.Verbose);
+        var help = root.Options.OfType<System.CommandLine.Help.HelpOption>().Single();
+        help.Action = new NamedHelpAction((System.CommandLine.Invocation.SynchronousCommandLineAction)help.Action!);
         foreach (var command in new[]
                  {
                      Commands.InfoCommand.Build(), Commands.DataCommands.Build(), Commands.SummaryCommand.Build(),
                      Commands.GanCommands.Build(), Commands.AcganCommands.Build(), Commands.DannCommands.Build(), Commands.UdaCommands.Build(), Commands.TsneCommand.Build(), Commands.ReproduceCommand.Build(),
                  })
             root.Subcommands.Add(command);
+        AddThreadsEverywhere(root);
         return root;
+    }
+
+    /// <summary>Every command that does work takes --threads (applied in <see cref="Invoke"/> before it runs).</summary>
+    static void AddThreadsEverywhere(Command command)
+    {
+        foreach (var sub in command.Subcommands) AddThreadsEverywhere(sub);
+        if (command is not RootCommand && command.Subcommands.Count == 0 && command.Options.All(o => o.Name != "--threads"))
+            command.Options.Add(CommonOptions.Threads());
     }
 
     public static int Invoke(RootCommand root, string[] args, TextWriter? output = null, TextWriter? error = null)
@@ -40,6 +51,8 @@ public static class Cli
         }
         try
         {
+            if (parse.CommandResult.Command.Options.Any(o => o.Name == "--threads") && parse.GetValue<int?>("--threads") is int threads)
+                TorchSharp.torch.set_num_threads(threads);
             return parse.Invoke(config);
         }
         catch (Exception e)
@@ -83,4 +96,22 @@ public static class Cli
         output is null && !Console.IsOutputRedirected && Environment.GetEnvironmentVariable("CI") is null
             ? new ConsoleProgress()
             : new PlainProgress(output ?? Console.Out);
+
+    /// <summary>
+    /// The library's help, with the usage line naming the command users type ("adversa") instead of the assembly
+    /// ("Adversa.Cli"): System.CommandLine takes the root's name from the executable and offers no setting for it.
+    /// </summary>
+    sealed class NamedHelpAction(System.CommandLine.Invocation.SynchronousCommandLineAction inner) : System.CommandLine.Invocation.SynchronousCommandLineAction
+    {
+        public override int Invoke(ParseResult parseResult)
+        {
+            var real = parseResult.InvocationConfiguration.Output;
+            var buffer = new StringWriter();
+            parseResult.InvocationConfiguration.Output = buffer;
+            try { inner.Invoke(parseResult); }
+            finally { parseResult.InvocationConfiguration.Output = real; }
+            real.Write(buffer.ToString().Replace($"  {RootCommand.ExecutableName} ", "  adversa "));
+            return 0;
+        }
+    }
 }

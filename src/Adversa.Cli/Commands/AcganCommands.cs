@@ -63,7 +63,7 @@ public static class AcganCommands
         var checkpoint = GanCommands.CheckpointOption("runs/acgan");
         var data = new Option<string?>("--data") { Description = "Real faces with attributes to train the judge on (default: the model's training set)" };
         var attrs = new Option<string[]>("--attribute", "-a") { Description = "Attribute(s) to judge (default: all the model was trained on)" };
-        var pairs = new Option<int>("--pairs", "-m") { Description = "Noise vectors, each generated with the attribute off and on", DefaultValueFactory = _ => 1000 }.AtLeast(1);
+        var pairs = new Option<int>("--count", "-n", "--pairs") { Description = "Pairs to judge: noise vectors, each generated with the attribute off and on", DefaultValueFactory = _ => 1000 }.AtLeast(1);
         var epochs = new Option<int>("--classifier-epochs") { Description = "Epochs of the attribute classifier on real faces", DefaultValueFactory = _ => 3 }.AtLeast(1);
         var (root, limit, seed, threads) = (CommonOptions.DataRoot(), CommonOptions.Limit(), CommonOptions.Seed(), CommonOptions.Threads());
         var output = CommonOptions.Out("acgan-eval", "Folder for attribute-control.json and attribute-control.txt");
@@ -94,7 +94,7 @@ public static class AcganCommands
     static Command Sample()
     {
         var checkpoint = GanCommands.CheckpointOption("runs/acgan");
-        var pairs = new Option<int>("--pairs") { Description = "Number of off/on pairs (columns)", DefaultValueFactory = _ => 10 };
+        var pairs = new Option<int>("--count", "-n", "--pairs") { Description = "Number of off/on pairs (columns)", DefaultValueFactory = _ => 10 };
         var attrs = AttributeOption("Attribute to switch off (top row) and on (bottom row); repeat to write one figure per attribute");
         var output = CommonOptions.Out("acgan-pairs.png", "PNG file to write (with several attributes: one file per attribute, suffixed with its name)");
         var seed = CommonOptions.Seed();

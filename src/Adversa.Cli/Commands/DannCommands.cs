@@ -1,3 +1,4 @@
+using Adversa.Adaptation;
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
@@ -71,19 +72,27 @@ public static class DannCommands
         public readonly Option<double> PseudoLabel = new Option<double>("--pseudo-label") { Description = "Self-training on the target: cross-entropy against the model's own prediction wherever its confidence reaches this threshold (e.g. 0.95; 0 = off), ramped in with the reversal schedule", DefaultValueFactory = _ => 0.0 }.Between(0, 1);
         public readonly Option<double> PseudoWeight = new Option<double>("--pseudo-weight") { Description = "Weight of the --pseudo-label loss", DefaultValueFactory = _ => 1.0 }.Between(0, 100);
         public readonly Option<double> AverageFrom = AverageFromOption();
+        public readonly Option<double> TeacherDecay = new Option<double>("--teacher-decay") { Description = "mean-teacher: the teacher's weights follow the student's as an exponential moving average with this decay per step", DefaultValueFactory = _ => 0.99 }.Check(v => v is >= 0 and < 1, "at least 0 and below 1");
+        public readonly Option<double> ConsistencyWeight = new Option<double>("--consistency-weight") { Description = "mean-teacher: weight of the loss that makes the student agree with the teacher on augmented target images", DefaultValueFactory = _ => 3.0 }.Between(0, 1000);
+        public readonly Option<double> Confidence = new Option<double>("--confidence") { Description = "mean-teacher: a target image counts only where the teacher's top class probability reaches this (0-1)", DefaultValueFactory = _ => 0.968 }.Between(0, 1);
+        public readonly Option<double> ClassBalance = new Option<double>("--class-balance") { Description = "mean-teacher: weight of the loss that keeps the student's average target prediction near uniform (stops collapse onto few classes)", DefaultValueFactory = _ => 0.005 }.Between(0, 100);
+        public readonly Option<bool> Adversarial = new("--adversarial") { Description = "mean-teacher: add DANN's domain-adversarial loss (through the reversal layer, --lambda-max) to the student's" };
         public readonly Option<string> Cache = new Option<string>("--cache") { Description = "Where the decoded training images are kept: memory, or disk (a temporary raw file read back per batch: no decoding, and MNIST-M's 181 MB leave the process's resident memory)", DefaultValueFactory = _ => "memory" }.AcceptOnlyFromAmong("memory", "disk");
         public readonly Option<string?> Root = CommonOptions.DataRoot();
         public readonly Option<int?> Limit = CommonOptions.Limit();
         public readonly Option<long> Seed = CommonOptions.Seed();
         public readonly Option<int?> Threads = CommonOptions.Threads();
         public readonly Option<string> Device = CommonOptions.Device();
-        public Option[] All => [Epochs, Batch, Optimizer, Lr, Anneal, LambdaMax, BatchNorm, Holdout, Size, Width, InstanceNorm, TargetEntropy, IntensityFlip, ColorJitter, TextureBlend, PseudoLabel, PseudoWeight, AverageFrom, Cache, Root, Limit, Seed, Threads, Device];
+        public Option[] All => [Epochs, Batch, Optimizer, Lr, Anneal, LambdaMax, BatchNorm, Holdout, Size, Width, InstanceNorm, TargetEntropy, IntensityFlip, ColorJitter, TextureBlend, PseudoLabel, PseudoWeight, AverageFrom, TeacherDecay, ConsistencyWeight, Confidence, ClassBalance, Adversarial, Cache, Root, Limit, Seed, Threads, Device];
 
-        public DannOptions Read(ParseResult p, string source, string target, DannMode mode) => new(
-            source, target, mode, p.GetValue(Epochs), p.GetValue(Batch), p.GetValue(Optimizer)!, p.GetValue(Lr), p.GetValue(Anneal),
-            p.GetValue(LambdaMax), p.GetValue(BatchNorm) == "separate" ? BatchNormMode.Separate : BatchNormMode.Joint, p.GetValue(Holdout), p.GetValue(Width), p.GetValue(Seed),
-            p.GetValue(InstanceNorm), p.GetValue(TargetEntropy), p.GetValue(IntensityFlip), p.GetValue(PseudoLabel), p.GetValue(PseudoWeight), p.GetValue(ColorJitter), p.GetValue(TextureBlend), p.GetValue(Size),
-            p.GetValue(AverageFrom));
+        public DannOptions Read(ParseResult p, string source, string target, AdaptationMethod mode) => new(
+            source, target, mode,
+            Epochs: p.GetValue(Epochs), Batch: p.GetValue(Batch), Optimizer: p.GetValue(Optimizer)!, LearningRate: p.GetValue(Lr), AnnealLearningRate: p.GetValue(Anneal),
+            LambdaMax: p.GetValue(LambdaMax), BatchNorm: p.GetValue(BatchNorm) == "separate" ? BatchNormMode.Separate : BatchNormMode.Joint,
+            Holdout: p.GetValue(Holdout), Width: p.GetValue(Width), Seed: p.GetValue(Seed), InstanceNorm: p.GetValue(InstanceNorm),
+            TargetEntropy: p.GetValue(TargetEntropy), IntensityFlip: p.GetValue(IntensityFlip), PseudoLabel: p.GetValue(PseudoLabel), PseudoLabelWeight: p.GetValue(PseudoWeight),
+            ColorJitter: p.GetValue(ColorJitter), TextureBlend: p.GetValue(TextureBlend), ImageSize: p.GetValue(Size), AverageFrom: p.GetValue(AverageFrom),
+            TeacherDecay: p.GetValue(TeacherDecay), ConsistencyWeight: p.GetValue(ConsistencyWeight), Confidence: p.GetValue(Confidence), ClassBalance: p.GetValue(ClassBalance), Adversarial: p.GetValue(Adversarial));
 
         public DomainData Load(ParseResult p, string name) => DomainData.Load(name, p.GetValue(Root), p.GetValue(Limit), p.GetValue(Holdout), p.GetValue(Seed), p.GetValue(Cache) == "disk");
     }
@@ -93,8 +102,8 @@ public static class DannCommands
         var t = new TrainingOptions();
         var source = new Option<string>("--source", "-s") { Description = "Labelled source domain", DefaultValueFactory = _ => "synth-svhn" };
         var target = new Option<string>("--target", "-t") { Description = "Target domain (unlabelled in dann mode)", DefaultValueFactory = _ => "synth-mnistm" };
-        var mode = new Option<string>("--mode", "-m") { Description = "source-only, dann, or target-only (the upper bound)", DefaultValueFactory = _ => "dann" }
-            .AcceptOnlyFromAmong("source-only", "dann", "target-only");
+        var mode = new Option<string>("--mode", "-m") { Description = "source-only, dann, target-only (the upper bound), or mean-teacher (self-ensembling, French et al. 2018: beyond the study)", DefaultValueFactory = _ => "dann" }
+            .AcceptOnlyFromAmong(AdaptationMethods.Names);
         var output = CommonOptions.Out("runs/dann", "Run folder: checkpoint.zip, loss.png, result.json");
         var resume = new Option<bool>("--resume") { Description = "Continue from <out>/checkpoint.zip exactly where it stopped" };
         var logdir = new Option<string?>("--logdir") { Description = "Also write TensorBoard scalars to this folder" };
@@ -107,15 +116,16 @@ public static class DannCommands
             using var runLock = RunLock.Acquire(dir);
             using var src = t.Load(p, p.GetValue(source)!);
             using var tgt = t.Load(p, p.GetValue(target)!);
-            var options = t.Read(p, src.Name, tgt.Name, DannRun.ParseMode(p.GetValue(mode)!));
+            var options = t.Read(p, src.Name, tgt.Name, AdaptationMethods.Parse(p.GetValue(mode)!));
             var trainer = new DannTrainer(src, tgt, options);
             var o = p.InvocationConfiguration.Output;
-            o.WriteLine($"{DannRun.ModeName(options.Mode)} {src.Name} -> {tgt.Name}: {src.Train.Count:N0} source / {tgt.Train.Count:N0} target training images at {trainer.Model.ImageSize}x{trainer.Model.ImageSize}; evaluation on {tgt.EvalDescription}");
+            o.WriteLine($"{AdaptationMethods.Name(options.Mode)} {src.Name} -> {tgt.Name}: {src.Train.Count:N0} source / {tgt.Train.Count:N0} target training images at {trainer.Model.ImageSize}x{trainer.Model.ImageSize}; evaluation on {tgt.EvalDescription}");
             int code = LoopRunner.Run(trainer, new LoopOptions(options.Epochs, dir, p.GetValue(resume), 10, p.GetValue(logdir)), o);
             if (code != 0) return code;
-            var tr = Dann.Evaluation.Evaluate(trainer.Reported, tgt.Eval);
-            var sr = Dann.Evaluation.Evaluate(trainer.Reported, src.Eval);
-            var selection = DannTrainer.ReportedName(trainer.Options.AverageFrom);
+            var tr = DannRun.Evaluate(trainer.Reported, tgt.Eval);
+            var sr = DannRun.Evaluate(trainer.Reported, src.Eval);
+            var selection = DannTrainer.ReportedName(trainer.Options);
+            if (trainer.Collapse is { } collapse) o.WriteLine(collapse);
             o.WriteLine($"target {tr.Describe()}");
             o.WriteLine($"source {sr.Describe()}");
             o.WriteLine($"model: {selection} (no selection on target labels)");
@@ -125,34 +135,18 @@ public static class DannCommands
         return cmd;
     }
 
-    static Command Eval()
+    static Command Eval() => DigitEvaluation.Command("runs/dann", "Accuracy and per-class accuracy of a trained DANN, baseline or mean-teacher model on a domain (default: its target, held-out part and seed as recorded)", c =>
     {
-        var checkpoint = GanCommands.CheckpointOption("runs/dann");
-        var domain = new Option<string>("--domain", "-d") { Description = "Digit dataset to evaluate on", Required = true };
-        var part = new Option<string>("--part") { Description = "eval: the held-out/test part used in training reports; train: the training part", DefaultValueFactory = _ => "eval" }.AcceptOnlyFromAmong("eval", "train");
-        var holdout = CommonOptions.Holdout("Held-out fraction (must match training to get the same part)");
-        var (root, limit, seed) = (CommonOptions.DataRoot(), CommonOptions.Limit(), CommonOptions.Seed());
-        var adabn = new Option<bool>("--adabn") { Description = "First recalibrate batch-norm statistics on the domain's unlabelled training images (AdaBN)" };
-        var cmd = new Command("eval", "Accuracy and per-class accuracy of a trained DANN/baseline model on a domain").With(checkpoint, domain, part, holdout, adabn, root, limit, seed);
-        cmd.SetAction(p =>
-        {
-            var (model, _) = DannRun.LoadModel(p.GetValue(checkpoint)!);
-            using var data = DomainData.Load(p.GetValue(domain)!, p.GetValue(root), p.GetValue(limit), p.GetValue(holdout), p.GetValue(seed));
-            var set = p.GetValue(part) == "train" ? data.Train : data.Eval;
-            if (p.GetValue(adabn)) BatchNormRecalibration.Apply(model, data.Train, model.Transform);
-            var report = Dann.Evaluation.Evaluate(model, set);
-            p.InvocationConfiguration.Output.WriteLine($"{(p.GetValue(part) == "train" ? $"{data.Name} training part" : data.EvalDescription)}: {report.Describe()}");
-            return 0;
-        });
-        return cmd;
-    }
+        var (model, options) = DannRun.LoadModel(c);
+        return new DigitModel(model, model.Transform, options.Target, options.Holdout, options.Seed);
+    });
 
     static Command Table()
     {
         var t = new TrainingOptions();
         var pairs = new Option<string[]>("--pair", "-p") { Description = "SOURCE:TARGET pair; repeat for several (default: synth-svhn:synth-mnistm and back)" };
-        var modes = new Option<string[]>("--modes") { Description = "Rows to compute: source-only, dann, target-only, uda (the improved UDA model on the pretrained ResNet18)", DefaultValueFactory = _ => ["source-only", "dann", "target-only", "uda"], AllowMultipleArgumentsPerToken = true }
-            .AcceptOnlyFromAmong("source-only", "dann", "target-only", "uda");
+        var modes = new Option<string[]>("--modes") { Description = "Rows to compute: source-only, dann, target-only, uda (the improved UDA model on the pretrained ResNet18), mean-teacher (self-ensembling, beyond the study)", DefaultValueFactory = _ => ["source-only", "dann", "target-only", "uda"], AllowMultipleArgumentsPerToken = true }
+            .AcceptOnlyFromAmong([.. AdaptationMethods.Names, "uda"]);
         var udaFrozen = new Option<int>("--uda-frozen-epochs") { Description = "UDA row: epochs on cached features of the frozen backbone", DefaultValueFactory = _ => 2 }.AtLeast(0);
         var udaFineTune = new Option<int>("--uda-finetune-epochs") { Description = "UDA row: epochs fine-tuning the top three backbone stages (lr 2e-4) after the frozen ones", DefaultValueFactory = _ => 10 }.AtLeast(0);
         var udaSize = new Option<int>("--uda-size") { Description = "UDA row: side the digits are resized to for the backbone", DefaultValueFactory = _ => 32 }.Between(32, 512);
@@ -197,17 +191,17 @@ public static class DannCommands
                         results.Add(ur);
                         continue;
                     }
-                    var options = t.Read(p, src.Name, tgt.Name, DannRun.ParseMode(modeText));
-                    var runDir = Path.Combine(dir, $"{src.Name}_to_{tgt.Name}", DannRun.ModeName(options.Mode));
-                    o.WriteLine($"== {DannRun.ModeName(options.Mode)} {src.Name} -> {tgt.Name} ({runDir})");
+                    var options = t.Read(p, src.Name, tgt.Name, AdaptationMethods.Parse(modeText));
+                    var runDir = Path.Combine(dir, $"{src.Name}_to_{tgt.Name}", AdaptationMethods.Name(options.Mode));
+                    o.WriteLine($"== {AdaptationMethods.Name(options.Mode)} {src.Name} -> {tgt.Name} ({runDir})");
                     Fresh(runDir);
                     var r = DannRun.TrainAndEvaluate(src, tgt, options, runDir, Cli.Progress(), adaBn: p.GetValue(adabn));
                     o.WriteLine($"   target {r.Target.Describe()}");
-                    table.Add(DannRun.ModeName(options.Mode), $"{src.Name} → {tgt.Name}", r.Target.Accuracy);
+                    table.Add(AdaptationMethods.Name(options.Mode), $"{src.Name} → {tgt.Name}", r.Target.Accuracy);
                     if (r.TargetAdaBn is { } adapted)
                     {
                         o.WriteLine($"   target with AdaBN {adapted.Describe()}");
-                        table.Add(DannRun.ModeName(options.Mode) + " + AdaBN", $"{src.Name} → {tgt.Name}", adapted.Accuracy);
+                        table.Add(AdaptationMethods.Name(options.Mode) + " + AdaBN", $"{src.Name} → {tgt.Name}", adapted.Accuracy);
                     }
                     results.Add(r);
                 }
@@ -217,7 +211,8 @@ public static class DannCommands
             Json.Write(Path.Combine(dir, "results.json"), results);
             o.WriteLine();
             o.Write(table.ToMarkdown());
-            o.WriteLine($"(target accuracy with {DannTrainer.ReportedName(p.GetValue(t.AverageFrom))} on each target's evaluation part; wrote {Path.Combine(dir, "table.md")} and table.csv)");
+            var teacher = p.GetValue(modes)!.Contains("mean-teacher") ? $"; mean-teacher: {DannTrainer.ReportedName(t.Read(p, "", "", AdaptationMethod.MeanTeacher))}" : "";
+            o.WriteLine($"(target accuracy with {DannTrainer.ReportedName(p.GetValue(t.AverageFrom))}{teacher} on each target's evaluation part; wrote {Path.Combine(dir, "table.md")} and table.csv)");
             return 0;
         });
         return cmd;

@@ -114,7 +114,7 @@ public static class DataCommands
     static Command Download()
     {
         var name = NameArgument();
-        var root = new Option<string>("--root") { Description = "Data root to download into (files go to <root>/<dataset folder>/)", Required = true };
+        var root = new Option<string>("--data-root", "--root") { Description = "Data root to download into (files go to <root>/<dataset folder>/)", Required = true };
         var baseUrl = new Option<string?>("--base-url") { Description = "Download from this mirror folder instead of the official URLs (same file names)" };
         var cmd = new Command("download", "Download a dataset's official public release with MD5 verification; an interrupted download resumes").With(root, baseUrl);
         cmd.Arguments.Add(name);

@@ -36,7 +36,7 @@ public static class DigitPredictions
         var (w, h, _) = Data.Readers.ImageFiles.Probe(source, names[0]!);
         // Decoded at the digits' common 32x32 (as the datasets are), then brought to the model's size by its transform.
         using var pixels = Data.Readers.ImageFiles.DecodeAll(source, names!, 3, 32, 32, Data.Readers.ImageFiles.SquareTo(32, 3));
-        var labels = Dann.Evaluation.PredictLabels(names.Count, (s, n) => logits(transform.Apply(pixels.narrow(0, s, n))));
+        var labels = Adaptation.Evaluation.PredictLabels(names.Count, (s, n) => logits(transform.Apply(pixels.narrow(0, s, n))));
         AtomicFile.WriteAllLines(csvPath, ["image_name,label", .. names.Select((n, i) => $"{n},{labels[i]}")]);
         return $"wrote {csvPath} ({names.Count} predictions; first image {w}x{h}, all read at 32x32, model input {transform.Size}x{transform.Size})";
     }

@@ -81,7 +81,7 @@ public static class GanCommands
         var checkpoint = CheckpointOption("runs/gan");
         var data = new Option<string?>("--data") { Description = "Real faces to compare with (default: the dataset the model was trained on)" };
         var split = new Option<string>("--split") { Description = "Split of the real faces", DefaultValueFactory = _ => "all" };
-        var samples = new Option<int>("--samples", "-n") { Description = "Images per compared set (capped at half the real images, which the real-vs-real floor splits in two)", DefaultValueFactory = _ => 5000 }.AtLeast(2);
+        var samples = new Option<int>("--samples") { Description = "Images per compared set (capped at half the real images, which the real-vs-real floor splits in two)", DefaultValueFactory = _ => 5000 }.AtLeast(2);
         var size = new Option<int>("--feature-size") { Description = "Side length images are resized to before the ResNet18 (224 = ImageNet's; 112 is 4x faster)", DefaultValueFactory = _ => 112 }.Between(32, 512);
         var (root, limit, seed, threads) = (CommonOptions.DataRoot(), CommonOptions.Limit(), CommonOptions.Seed(), CommonOptions.Threads());
         var output = CommonOptions.Out("gan-eval.json", "JSON file for the scores");

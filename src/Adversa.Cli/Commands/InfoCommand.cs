@@ -16,7 +16,7 @@ public static class InfoCommand
         {
             var o = p.InvocationConfiguration.Output;
             var root = DatasetCatalog.ResolveRoot(p.GetValue(dataRoot));
-            o.WriteLine($"adversa        {typeof(InfoCommand).Assembly.GetName().Version}");
+            o.WriteLine($"adversa        {typeof(InfoCommand).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false).OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion}");
             o.WriteLine($".NET           {Environment.Version} on {System.Runtime.InteropServices.RuntimeInformation.OSDescription}");
             o.WriteLine($"TorchSharp     {typeof(torch).Assembly.GetName().Version} (LibTorch {torch.__version__}), backend {Runtime.Backend}");
             o.WriteLine($"threads        {torch.get_num_threads()} intra-op, {torch.get_num_interop_threads()} inter-op ({Environment.ProcessorCount} cores)");

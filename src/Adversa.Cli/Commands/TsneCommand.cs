@@ -1,3 +1,4 @@
+using Adversa.Adaptation;
 using System.CommandLine;
 using Adversa.Dann;
 using Adversa.Training;
@@ -34,13 +35,13 @@ public static class TsneCommand
             {
                 var (model, options, t) = Uda.UdaRun.LoadModel(path);
                 (features, transform, sourceName, targetName, holdout, dataSeed) = (model.Features, t, options.Source, options.Target, options.Holdout, options.Seed);
-                title = $"improved UDA ({DannRun.ModeName(options.Mode)})";
+                title = $"improved UDA ({AdaptationMethods.Name(options.Mode)})";
             }
             else
             {
                 var (model, options) = DannRun.LoadModel(path);
                 (features, transform, sourceName, targetName, holdout, dataSeed) = (model.Features, model.Transform, options.Source, options.Target, options.Holdout, options.Seed);
-                title = DannRun.ModeName(options.Mode);
+                title = AdaptationMethods.Name(options.Mode);
             }
             using var src = DomainData.Load(p.GetValue(source) ?? sourceName, p.GetValue(root), p.GetValue(limit), holdout, dataSeed);
             using var tgt = DomainData.Load(p.GetValue(target) ?? targetName, p.GetValue(root), p.GetValue(limit), holdout, dataSeed);

@@ -1,3 +1,4 @@
+using Adversa.Adaptation;
 using System.CommandLine;
 using Adversa.Common;
 using Adversa.Dann;
@@ -52,7 +53,7 @@ public static class UdaCommands
         {
             CommonOptions.Configure(p, threads, seed, device);
             int total = p.GetValue(epochs), frozenEpochs = Math.Min(p.GetValue(frozen), total);
-            var options = new UdaOptions(p.GetValue(source)!, p.GetValue(target)!, DannRun.ParseMode(p.GetValue(mode)!), p.GetValue(weights), p.GetValue(arch)!, p.GetValue(size),
+            var options = new UdaOptions(p.GetValue(source)!, p.GetValue(target)!, AdaptationMethods.Parse(p.GetValue(mode)!), p.GetValue(weights), p.GetValue(arch)!, p.GetValue(size),
                 frozenEpochs, total - frozenEpochs, p.GetValue(batch), p.GetValue(headLr), p.GetValue(lr), p.GetValue(decayAfter), 0.1,
                 p.GetValue(lambdaMax), p.GetValue(holdout), p.GetValue(seed), p.GetValue(gray), p.GetValue(stages), p.GetValue(entropy),
                 p.GetValue(average), p.GetValue(jitter), p.GetValue(texture), p.GetValue(meanImage)).Validate();
@@ -61,7 +62,7 @@ public static class UdaCommands
             using var src = DomainData.Load(options.Source, p.GetValue(root), p.GetValue(limit), options.Holdout, options.Seed);
             using var tgt = DomainData.Load(options.Target, p.GetValue(root), p.GetValue(limit), options.Holdout, options.Seed);
             var o = p.InvocationConfiguration.Output;
-            o.WriteLine($"improved UDA ({DannRun.ModeName(options.Mode)}) {src.Name} -> {tgt.Name} on {options.Backbone.Describe()}{(options.MeanImage ? " (mean image instead of channel means)" : "")}, input {options.ImageSize}x{options.ImageSize}: " +
+            o.WriteLine($"improved UDA ({AdaptationMethods.Name(options.Mode)}) {src.Name} -> {tgt.Name} on {options.Backbone.Describe()}{(options.MeanImage ? " (mean image instead of channel means)" : "")}, input {options.ImageSize}x{options.ImageSize}: " +
                         $"{options.FrozenEpochs} frozen + {options.FineTuneEpochs} fine-tuning epochs (top {options.TopStages} stage(s)){Augmentation(options)}; {src.Train.Count:N0} source / {tgt.Train.Count:N0} target training images; evaluation on {tgt.EvalDescription}");
             using var trainer = new UdaTrainer(src, tgt, options, Cli.Progress());
             int code = LoopRunner.Run(trainer, new Training.LoopOptions(options.Epochs, dir, p.GetValue(resume), 10, p.GetValue(logdir)), o);
@@ -81,28 +82,11 @@ public static class UdaCommands
     static string Augmentation(UdaOptions o) => !o.Augments ? ""
         : $", labelled images augmented ({string.Join(", ", new[] { o.TextureBlend > 0 ? $"texture blend p={o.TextureBlend}" : null, o.ColorJitter ? "colour jitter" : null }.OfType<string>())}; their bottom maps computed per step)";
 
-    static Command Eval()
+    static Command Eval() => DigitEvaluation.Command("runs/uda", "Accuracy and per-class accuracy of a trained UDA model on a domain (default: its target, held-out part and seed as recorded)", c =>
     {
-        var checkpoint = GanCommands.CheckpointOption("runs/uda");
-        var domain = new Option<string>("--domain", "-d") { Description = "Digit dataset to evaluate on", Required = true };
-        var part = new Option<string>("--part") { Description = "eval: the held-out/test part used in training reports; train: the training part", DefaultValueFactory = _ => "eval" }.AcceptOnlyFromAmong("eval", "train");
-        var (root, limit, threads) = (CommonOptions.DataRoot(), CommonOptions.Limit(), CommonOptions.Threads());
-        var adabn = new Option<bool>("--adabn") { Description = "First recalibrate every batch-norm layer (backbone included) on the domain's unlabelled training images (AdaBN)" };
-        var cmd = new Command("eval", "Accuracy and per-class accuracy of a trained UDA model on a domain (held-out part and seed as recorded in the checkpoint)")
-            .With(checkpoint, domain, part, adabn, root, limit, threads);
-        cmd.SetAction(p =>
-        {
-            Training.Runtime.Configure(p.GetValue(threads), 1);
-            var (model, options, transform) = UdaRun.LoadModel(p.GetValue(checkpoint)!);
-            using var data = DomainData.Load(p.GetValue(domain)!, p.GetValue(root), p.GetValue(limit), options.Holdout, options.Seed);
-            var set = p.GetValue(part) == "train" ? data.Train : data.Eval;
-            if (p.GetValue(adabn)) BatchNormRecalibration.Apply(model, data.Train, transform);
-            var report = Dann.Evaluation.Evaluate(model.forward, set, transform);
-            p.InvocationConfiguration.Output.WriteLine($"{(p.GetValue(part) == "train" ? $"{data.Name} training part" : data.EvalDescription)}: {report.Describe()}");
-            return 0;
-        });
-        return cmd;
-    }
+        var (model, options, transform) = UdaRun.LoadModel(c);
+        return new DigitModel(model, transform, options.Target, options.Holdout, options.Seed);
+    });
 
     static Command Predict() => DigitPredictions.Command("runs/uda", c =>
     {

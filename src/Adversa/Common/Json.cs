@@ -9,8 +9,10 @@ public static class Json
     public static readonly JsonSerializerOptions Options = new()
     {
         WriteIndented = true,
+        // Files for people: "it's" and "→" as written, not \u0027 and \u2192 (nothing here is embedded in HTML).
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        Converters = { new FiniteDoubleConverter() },
+        Converters = { new FiniteDoubleConverter(), new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
     };
 
     public static void Write(string path, object value) => AtomicFile.WriteAllText(path, JsonSerializer.Serialize(value, Options));

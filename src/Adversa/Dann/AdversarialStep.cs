@@ -1,3 +1,4 @@
+using Adversa.Adaptation;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 

@@ -1,3 +1,4 @@
+using Adversa.Adaptation;
 using Adversa.Data;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -28,6 +29,15 @@ public sealed class DannModel : Module<Tensor, Tensor>
 
     /// <summary>Input sides the network maps to the 4x4 latent grid (pool, then two stride-2 convolutions).</summary>
     public const int MinSize = 26, MaxSize = 32;
+
+    /// <summary>
+    /// The input side for a pair of domains when none is asked for: the larger of their native sides, within what
+    /// the network takes (26 to 32), so the larger domain is never downsampled: 32 for any pair with SVHN, MNIST-M
+    /// (32x32 in its official release) or a synthetic domain, 28 for MNIST with USPS. A smaller side can be asked
+    /// for (<c>--size 28</c>: 1.3x fewer pixels, faster).
+    /// </summary>
+    public static int NativeSize(DomainData a, DomainData b) =>
+        Math.Clamp(Math.Max(a.Train.Height, b.Train.Height), MinSize, MaxSize);
 
     /// <summary>Side of the square inputs this model was built for.</summary>
     public int ImageSize { get; }

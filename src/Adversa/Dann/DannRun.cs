@@ -1,3 +1,5 @@
+using Adversa.Data;
+using Adversa.Adaptation;
 using System.Text.Json;
 using Adversa.Common;
 using Adversa.Training;
@@ -8,7 +10,7 @@ namespace Adversa.Dann;
 
 /// <summary>One finished (or resumed-to-finish) training run and its evaluation, as the table needs it.</summary>
 public sealed record DannResult(DannOptions Options, AccuracyReport Target, AccuracyReport Source, double Seconds, double ImagesPerSecond, string Checkpoint,
-                                AccuracyReport? TargetAdaBn = null);
+                                AccuracyReport? TargetAdaBn = null, string? Collapse = null);
 
 public static class DannRun
 {
@@ -21,38 +23,35 @@ public static class DannRun
         var result = TrainingLoop.Run(trainer, new LoopOptions(options.Epochs, outDir, Resume: true, LogDir: logDir, Cancel: cancel, RestartIfChanged: true), progress);
         if (!result.Completed) throw new OperationCanceledException($"training stopped; checkpoint {result.CheckpointPath}");
         var model = trainer.Reported;
-        var targetReport = Evaluation.Evaluate(model, target.Eval);
-        var sourceReport = Evaluation.Evaluate(model, source.Eval);
+        var targetReport = Evaluate(model, target.Eval);
+        var sourceReport = Evaluate(model, source.Eval);
+        var collapse = AdaptationMethods.UsesUnlabelledTarget(options.Mode)
+            ? Evaluation.CollapseWarning(Evaluation.PredictedShares(model.forward, target.Train, model.Transform, target.Train.NumClasses), target.Name)
+            : null;
+        if (collapse is not null) progress.Log(collapse);
         AccuracyReport? adapted = null;
-        if (adaBn && options.Mode != DannMode.TargetOnly)
+        if (adaBn && options.Mode != AdaptationMethod.TargetOnly)
         {
             BatchNormRecalibration.Apply(model, target.Train, model.Transform);
-            adapted = Evaluation.Evaluate(model, target.Eval);
+            adapted = Evaluate(model, target.Eval);
         }
-        return new DannResult(trainer.Options, targetReport, sourceReport, result.Seconds, result.ImagesPerSecond, result.CheckpointPath, adapted);
+        return new DannResult(trainer.Options, targetReport, sourceReport, result.Seconds, result.ImagesPerSecond, result.CheckpointPath, adapted, collapse);
     }
 
     /// <summary>Rebuilds the reported DANN model from its checkpoint: the averaged weights when the run averaged them, else the last iterate.</summary>
+    /// <remarks>The mean teacher reports its teacher, kept as the checkpoint's "average" module.</remarks>
     public static (DannModel Model, DannOptions Options) LoadModel(string checkpoint)
     {
         var meta = Checkpoint.ReadMeta(checkpoint, DannTrainer.Kind);
         var options = meta["options"].Deserialize<DannOptions>() ?? throw new DataFormatException(checkpoint, "no DANN options recorded");
         if (meta["options"]!["AverageFrom"] is null) options = options with { AverageFrom = 1 }; // written before weight averaging existed
-        return (WeightAverage.LoadReported(checkpoint, DannTrainer.Kind, () => DannModel.For(options), options.AverageFrom < 1), options);
+        return (WeightAverage.LoadReported(checkpoint, DannTrainer.Kind, () => DannModel.For(options), options.AverageFrom < 1 || options.Mode == AdaptationMethod.MeanTeacher), options);
     }
 
-    public static string ModeName(DannMode mode) => mode switch
+    /// <summary>Evaluation-mode accuracy of a DANN-network model on a labelled set; leaves the model in evaluation mode.</summary>
+    public static AccuracyReport Evaluate(DannModel model, ImageSet set)
     {
-        DannMode.SourceOnly => "source-only",
-        DannMode.TargetOnly => "target-only",
-        _ => "dann",
-    };
-
-    public static DannMode ParseMode(string text) => text.ToLowerInvariant() switch
-    {
-        "source-only" => DannMode.SourceOnly,
-        "target-only" => DannMode.TargetOnly,
-        "dann" => DannMode.Dann,
-        _ => throw new Common.AdversaException($"--mode must be source-only, dann or target-only, not '{text}'"),
-    };
+        model.eval();
+        return Evaluation.Evaluate(model.forward, set, model.Transform);
+    }
 }

@@ -1,3 +1,4 @@
+using Adversa.Adaptation;
 using static TorchSharp.torch;
 
 namespace Adversa.Dann;

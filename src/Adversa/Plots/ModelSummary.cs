@@ -1,3 +1,4 @@
+using Adversa.Adaptation;
 using System.Text;
 using Adversa.Acgan;
 using Adversa.Dann;

@@ -33,7 +33,7 @@ public static class Verdict
     }
 
     /// <summary>One direction of the accuracy table: DANN against source-only (target +10 points) and target-only (upper bound), and the UDA row.</summary>
-    public static string Adaptation(string source, string target, double sourceOnly, double dann, double targetOnly, double uda)
+    public static string Adaptation(string source, string target, double sourceOnly, double dann, double targetOnly, double uda, double meanTeacher)
     {
         double gain = dann - sourceOnly, gap = targetOnly - sourceOnly;
         var closed = gap > 0 ? $", closing {Math.Clamp(gain / gap, -9.99, 9.99):P0} of the gap to target-only ({Pct(targetOnly)}, the upper bound)" : "";
@@ -44,7 +44,10 @@ public static class Verdict
         if (dann > targetOnly) flags.Add($"{Flag} DANN is above target-only, which should be the upper bound: target-only is undertrained.");
         if (sourceOnly < 0.1 || dann < 0.1) flags.Add($"{Flag} a row is at or below chance (10%).");
         if (uda < dann) flags.Add($"{Flag} the improved UDA model ({Pct(uda)}) is below DANN here (see section 6).");
-        return string.Join(" ", [head, .. flags]);
+        var beyond = meanTeacher >= dann
+            ? $"The mean teacher, beyond the study, reaches {Pct(meanTeacher)} ({Points(meanTeacher - dann)} over DANN{(gap > 0 ? $", {Math.Clamp((meanTeacher - sourceOnly) / gap, -9.99, 9.99):P0} of the gap closed" : "")})."
+            : $"{Flag} the mean teacher, beyond the study, reaches only {Pct(meanTeacher)}, {Points(meanTeacher - dann)} below DANN here.";
+        return string.Join(" ", [head, .. flags, beyond]);
     }
 
     public static string Uda(string source, string target, double uda, double udaSource, double dann)

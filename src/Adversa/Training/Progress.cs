@@ -35,34 +35,42 @@ public sealed class NullProgress : IProgressSink
 public sealed class PlainProgress(TextWriter writer, TimeSpan? interval = null) : IProgressSink
 {
     readonly TimeSpan _interval = interval ?? TimeSpan.FromSeconds(10);
-    readonly Stopwatch _clock = new();
-    TimeSpan _lastPrint;
-    string _title = "", _unit = "step";
-    long _total, _done;
-    IReadOnlyList<(string, double)>? _metrics;
+
+    sealed class Task(string title, long total, string unit)
+    {
+        public readonly string Title = title, Unit = unit;
+        public readonly long Total = total;
+        public readonly Stopwatch Clock = Stopwatch.StartNew();
+        public long Done;
+        public TimeSpan LastPrint;
+        public IReadOnlyList<(string Name, double Value)>? Metrics;
+    }
+
+    /// <summary>Running tasks, innermost on top: a Start inside a task (a feature cache computed during an epoch) nests, and its Finish returns to the outer one.</summary>
+    readonly Stack<Task> _tasks = new();
 
     public void Start(string title, long total, string unit = "step")
     {
-        (_title, _total, _unit, _done, _metrics) = (title, total, unit, 0, null);
-        _clock.Restart();
-        _lastPrint = TimeSpan.Zero;
+        _tasks.Push(new Task(title, total, unit));
         writer.WriteLine($"[{title}] started ({(total > 0 ? $"{total:N0} {unit}s" : "size unknown")})");
         writer.Flush();
     }
 
     public void Update(long done, IReadOnlyList<(string Name, double Value)>? metrics = null)
     {
-        _done = done;
-        _metrics = metrics ?? _metrics;
-        if (_clock.Elapsed - _lastPrint < _interval) return;
-        _lastPrint = _clock.Elapsed;
-        writer.WriteLine(Line());
+        if (!_tasks.TryPeek(out var t)) return;
+        t.Done = done;
+        t.Metrics = metrics ?? t.Metrics;
+        if (t.Clock.Elapsed - t.LastPrint < _interval) return;
+        t.LastPrint = t.Clock.Elapsed;
+        writer.WriteLine(Line(t));
         writer.Flush();
     }
 
     public void Finish()
     {
-        writer.WriteLine(Line(final: true));
+        if (!_tasks.TryPop(out var t)) return;
+        writer.WriteLine(Line(t, final: true));
         writer.Flush();
     }
 
@@ -72,7 +80,7 @@ public sealed class PlainProgress(TextWriter writer, TimeSpan? interval = null) 
         writer.Flush();
     }
 
-    string Line(bool final = false) => FormatLine(_title, _done, _total, _unit, _clock.Elapsed, _metrics, final);
+    static string Line(Task t, bool final = false) => FormatLine(t.Title, t.Done, t.Total, t.Unit, t.Clock.Elapsed, t.Metrics, final);
 
     public static string FormatLine(string title, long done, long total, string unit, TimeSpan elapsed,
                                     IReadOnlyList<(string Name, double Value)>? metrics, bool final = false)

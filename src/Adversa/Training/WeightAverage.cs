@@ -9,6 +9,9 @@ namespace Adversa.Training;
 /// those steps (batch-norm running statistics are averaged alike; integer buffers are copied). The averaged model
 /// sits in a flatter region than the last iterate, so its accuracy swings less from epoch to epoch. A module itself,
 /// with the step count as a buffer, so a checkpoint carries it and a resumed run continues the same average.
+/// With a decay d it is an exponential moving average instead (the mean teacher of Tarvainen and Valpola 2017):
+/// each step moves the average max(1/n, 1 - d) of the way to the online weights, a uniform mean over the first
+/// 1/(1-d) steps and then an exponential one.
 /// </summary>
 public sealed class WeightAverage : nn.Module
 {
@@ -21,9 +24,15 @@ public sealed class WeightAverage : nn.Module
         if (averageFrom is < 0 or > 1) throw new Common.AdversaException($"--average-from is a point of training progress, 0 to 1 (1 = off), not {averageFrom}");
     }
 
+    /// <summary>The exponential decay per step; null for the uniform average.</summary>
+    public double? Decay { get; }
+
     /// <param name="copy">A freshly built module of the same architecture as the online model (its weights are overwritten).</param>
-    public WeightAverage(nn.Module copy) : base("WeightAverage")
+    /// <param name="decay">Exponential moving average with this decay per step (0-1) instead of the uniform mean.</param>
+    public WeightAverage(nn.Module copy, double? decay = null) : base("WeightAverage")
     {
+        if (decay is < 0 or >= 1) throw new Common.AdversaException($"--teacher-decay must be at least 0 and below 1, not {decay}");
+        Decay = decay;
         averaged = copy;
         count = zeros(1, dtype: ScalarType.Int64);
         register_module("averaged", averaged);
@@ -66,11 +75,12 @@ public sealed class WeightAverage : nn.Module
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         long n = Count + 1;
+        double step = Decay is double d ? Math.Max(1.0 / n, 1 - d) : 1.0 / n;
         var mine = averaged.state_dict();
         foreach (var (name, value) in online.state_dict())
         {
             var avg = mine[name];
-            if (value.is_floating_point()) avg.add_(value.sub(avg), alpha: 1.0 / n); // avg += (x - avg) / n
+            if (value.is_floating_point()) avg.add_(value.sub(avg), alpha: step); // avg += (x - avg) * step
             else avg.copy_(value);
         }
         count.fill_(n);

@@ -1,3 +1,4 @@
+using Adversa.Adaptation;
 using Adversa.Data;
 using Adversa.Training;
 using static TorchSharp.torch;

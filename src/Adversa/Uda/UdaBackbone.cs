@@ -1,3 +1,4 @@
+using Adversa.Adaptation;
 using Adversa.Backbones;
 using Adversa.Common;
 using Adversa.Data;

@@ -1,3 +1,4 @@
+using Adversa.Adaptation;
 using System.Text.Json;
 using Adversa.Common;
 using Adversa.Dann;

@@ -1,3 +1,4 @@
+using Adversa.Adaptation;
 using System.Text.Json.Serialization;
 using Adversa.Common;
 using Adversa.Dann;
@@ -20,13 +21,13 @@ namespace Adversa.Uda;
 /// <param name="TargetEntropy">Weight of the target conditional-entropy loss (VADA), as in DANN; 0 = off.</param>
 /// <param name="DecayAfter">Fine-tuning epochs after which the rates are multiplied by <paramref name="DecayFactor"/>; 0 = never (the study: 3).</param>
 /// <param name="AverageFrom">Training progress (0-1) after which the weights are averaged and the average reported; 1 = off (the last epoch's).</param>
-/// <param name="ColorJitter">DANN's per-channel sign, gain and offset jitter of the labelled images (<see cref="DannTrainer.ColorJitter"/>).</param>
-/// <param name="TextureBlend">Probability of putting a labelled image on a random colour texture (<see cref="DannTrainer.TextureBlend"/>).</param>
+/// <param name="ColorJitter">DANN's per-channel sign, gain and offset jitter of the labelled images (<see cref="Augment.ColorJitter"/>).</param>
+/// <param name="TextureBlend">Probability of putting a labelled image on a random colour texture (<see cref="Augment.TextureBlend"/>).</param>
 /// <param name="MeanImage">ONNX backbone: subtract the package's mean image (resized to the input) instead of its channel means.</param>
 public sealed record UdaOptions(
     string Source,
     string Target,
-    DannMode Mode = DannMode.Dann,
+    AdaptationMethod Mode = AdaptationMethod.Dann,
     string? BackboneWeights = null,
     string Arch = "resnet18",
     int ImageSize = 32,
@@ -62,7 +63,7 @@ public sealed record UdaOptions(
         if (TopStages is < 0 or > 4) throw new AdversaException($"--finetune-stages must be 0 to 4, not {TopStages}");
         if (Batch < 2) throw new AdversaException($"--batch must be at least 2 (batch norm), not {Batch}");
         WeightAverage.CheckStart(AverageFrom);
-        DannTrainer.CheckTextureBlend(TextureBlend);
+        Augment.CheckTextureBlend(TextureBlend);
         if (MeanImage && !Backbone.IsOnnx) throw new AdversaException("--mean-image belongs to the built-in ONNX backbone's preprocessing; torchvision weights use ImageNet mean/std");
         return this;
     }
@@ -89,9 +90,9 @@ public sealed class UdaTrainer : ITrainer, IDisposable
     readonly DomainData _source, _target;
     readonly DataLoader _labelled;
     readonly DataLoader? _unlabelled;
+    readonly TargetStream? _targetStream;
     readonly IProgressSink _progress;
     FeatureCache? _labelledCache, _unlabelledCache, _sourceEvalCache, _targetEvalCache;
-    (int Epoch, Tensor Order)? _targetOrder;
 
     /// <summary>The model being trained (the last iterate).</summary>
     public UdaModel Model { get; }
@@ -106,7 +107,7 @@ public sealed class UdaTrainer : ITrainer, IDisposable
     public optim.Optimizer Optimizer { get; }
     public Checkpoint State { get; }
     public int BatchesPerEpoch => _labelled.BatchesPerEpoch;
-    public int ImagesPerStep => _o.Mode == DannMode.Dann ? 2 * _o.Batch : _o.Batch;
+    public int ImagesPerStep => _o.Mode == AdaptationMethod.Dann ? 2 * _o.Batch : _o.Batch;
     public long TotalSteps => (long)BatchesPerEpoch * _o.Epochs;
 
     public UdaTrainer(DomainData source, DomainData target, UdaOptions o, IProgressSink progress)
@@ -127,6 +128,7 @@ public sealed class UdaTrainer : ITrainer, IDisposable
             new() { Parameters = Model.TopParameters(), Options = new() { LearningRate = 0 } },
         }, o.HeadLr, beta1: 0.9, beta2: 0.999);
         (_labelled, _unlabelled) = AdaptationSetup.Loaders(source, target, o.Mode, o.Batch, Transform, o.Seed);
+        if (_unlabelled is not null) _targetStream = new TargetStream(_unlabelled);
         State = AdaptationSetup.Checkpoint(Kind, o, source, target, Model, Optimizer, ("backbone", o.Backbone.Describe()));
         if (o.AverageFrom < 1)
         {
@@ -181,8 +183,8 @@ public sealed class UdaTrainer : ITrainer, IDisposable
     {
         if (!_o.Augments) return images;
         using var scope = NewDisposeScope();
-        var x = _o.TextureBlend > 0 ? DannTrainer.TextureBlend(images, _o.TextureBlend) : images;
-        if (_o.ColorJitter) x = DannTrainer.ColorJitter(x);
+        var x = _o.TextureBlend > 0 ? Augment.TextureBlend(images, _o.TextureBlend) : images;
+        if (_o.ColorJitter) x = Augment.ColorJitter(x);
         using (no_grad())
         {
             Model.Backbone.eval();
@@ -190,17 +192,10 @@ public sealed class UdaTrainer : ITrainer, IDisposable
         }
     }
 
-    /// <summary>The unlabelled target bottom maps of step <paramref name="step"/>: a pure function of the step, so resume sees the same pairs.</summary>
+    /// <summary>The unlabelled target bottom maps of step <paramref name="step"/> (<see cref="TargetStream"/>).</summary>
     Tensor TargetInput(long step)
     {
-        int perEpoch = _unlabelled!.BatchesPerEpoch;
-        int epoch = (int)(step / perEpoch), b = (int)(step % perEpoch);
-        if (_targetOrder?.Epoch != epoch)
-        {
-            _targetOrder?.Order.Dispose();
-            _targetOrder = (epoch, _unlabelled.Order(epoch).DetachFromDisposeScope());
-        }
-        using var idx = _targetOrder.Value.Order.narrow(0, b * _o.Batch, _o.Batch);
+        using var idx = _targetStream!.Indices(step);
         return _unlabelledCache!.Take(idx).Maps;
     }
 
@@ -230,7 +225,7 @@ public sealed class UdaTrainer : ITrainer, IDisposable
         var labelled = LabelledBottom(batch.Images);
         Model.TrainHeads();
         Optimizer.zero_grad();
-        if (_o.Mode != DannMode.Dann)
+        if (_o.Mode != AdaptationMethod.Dann)
             return [.. AdversarialStep.Supervised(Optimizer, Model.ClassLogits(latentOf(labelled)), batch.Labels!), ("backbone_lr", lr)];
 
         double progress = Math.Min(1.0, (double)step / Math.Max(1, TotalSteps));
@@ -283,6 +278,6 @@ public sealed class UdaTrainer : ITrainer, IDisposable
         _unlabelledCache?.Dispose();
         _sourceEvalCache?.Dispose();
         _targetEvalCache?.Dispose();
-        _targetOrder?.Order.Dispose();
+        _targetStream?.Dispose();
     }
 }

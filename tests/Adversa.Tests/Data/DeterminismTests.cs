@@ -49,8 +49,8 @@ public class DeterminismTests
         Adversa.Training.Runtime.Configure(1, 1);
         try
         {
-        using (var src = Adversa.Dann.DomainData.Load("synth-svhn", null, 256, 0.1, 1))
-        using (var tgt = Adversa.Dann.DomainData.Load("synth-mnistm", null, 256, 0.1, 1))
+        using (var src = Adversa.Adaptation.DomainData.Load("synth-svhn", null, 256, 0.1, 1))
+        using (var tgt = Adversa.Adaptation.DomainData.Load("synth-mnistm", null, 256, 0.1, 1))
         {
             var trainer = new Adversa.Dann.DannTrainer(src, tgt, new Adversa.Dann.DannOptions("synth-svhn", "synth-mnistm", Epochs: 2, Batch: 64, Width: 8));
             var partial = Adversa.Training.TrainingLoop.Run(trainer, new Adversa.Training.LoopOptions(2, resumed, StopAfterSteps: 3), Adversa.Training.NullProgress.Instance);

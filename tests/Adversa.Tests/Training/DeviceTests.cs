@@ -1,3 +1,4 @@
+using Adversa.Adaptation;
 using Adversa.Acgan;
 using Adversa.Dann;
 using Adversa.Data;

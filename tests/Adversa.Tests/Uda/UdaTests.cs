@@ -1,3 +1,4 @@
+using Adversa.Adaptation;
 using Adversa.Dann;
 using Adversa.Tests.Fixtures;
 using Adversa.Training;
@@ -9,7 +10,7 @@ namespace Adversa.Tests.Uda;
 public class UdaTests
 {
     static UdaOptions Options(int frozen, int fineTune) =>
-        new("synth-svhn", "synth-mnistm", DannMode.Dann, ImageSize: 32, FrozenEpochs: frozen, FineTuneEpochs: fineTune, Batch: 32, Seed: 5);
+        new("synth-svhn", "synth-mnistm", AdaptationMethod.Dann, ImageSize: 32, FrozenEpochs: frozen, FineTuneEpochs: fineTune, Batch: 32, Seed: 5);
 
     static (DomainData Source, DomainData Target) Data() =>
         (DomainData.Load("synth-svhn", null, 160, 0.1, seed: 5), DomainData.Load("synth-mnistm", null, 160, 0.1, seed: 5));

@@ -1,6 +1,6 @@
 using Adversa.Data;
 
-namespace Adversa.Dann;
+namespace Adversa.Adaptation;
 
 /// <summary>
 /// A digit domain for adaptation: a training part and an evaluation part. Synthetic domains have a real test
@@ -11,15 +11,6 @@ public sealed record DomainData(string Name, ImageSet Train, ImageSet Eval, stri
 {
     /// <summary>Every domain becomes 3 x size x size in [-1, 1].</summary>
     public static ImageTransform TransformFor(int size) => new(size, 3, Normalization.MinusOneToOne);
-
-    /// <summary>
-    /// The input side for a pair of domains when none is asked for: the larger of their native sides, within what
-    /// the network takes (26 to 32), so the larger domain is never downsampled: 32 for any pair with SVHN, MNIST-M
-    /// (32x32 in its official release) or a synthetic domain, 28 for MNIST with USPS. A smaller side can be asked
-    /// for (<c>--size 28</c>: 1.3x fewer pixels, faster).
-    /// </summary>
-    public static int NativeSize(DomainData a, DomainData b) =>
-        Math.Clamp(Math.Max(a.Train.Height, b.Train.Height), DannModel.MinSize, DannModel.MaxSize);
 
     /// <param name="trainOnDisk">Keep the training part's pixels in a temporary file instead of memory (<see cref="ImageSet.MoveToDisk"/>).</param>
     public static DomainData Load(string name, string? dataRoot, int? limit, double holdout, long seed, bool trainOnDisk = false)

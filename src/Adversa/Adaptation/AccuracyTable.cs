@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Adversa.Dann;
+namespace Adversa.Adaptation;
 
 /// <summary>The study's table: rows are methods, columns are source→target pairs, cells target accuracy.</summary>
 public sealed class AccuracyTable

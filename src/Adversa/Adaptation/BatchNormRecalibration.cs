@@ -2,7 +2,7 @@ using Adversa.Data;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace Adversa.Dann;
+namespace Adversa.Adaptation;
 
 /// <summary>
 /// AdaBN (Li et al. 2016): replace every batch-norm layer's running statistics by those of the domain the model
@@ -31,8 +31,7 @@ public static class BatchNormRecalibration
             int n = Math.Min(batch, unlabelled.Count - s);
             if (n < 2) break;
             var x = transform.Apply(unlabelled.Rows(s, n));
-            if (model is DannModel d) d.ClassLogits(d.Features(x));
-            else ((nn.Module<Tensor, Tensor>)model).forward(x);
+            ((nn.Module<Tensor, Tensor>)model).forward(x);
         }
         model.eval();
     }

@@ -5,7 +5,7 @@ using Adversa.Plots;
 using Adversa.Training;
 using static TorchSharp.torch;
 
-namespace Adversa.Dann;
+namespace Adversa.Adaptation;
 
 /// <summary>What <c>adversa tsne</c> computes: latent features of both domains' evaluation images, embedded and plotted.</summary>
 public sealed record LatentSpaceReport(int PointsPerDomain, double KlDivergence, double Trustworthiness, double Seconds, string Figure, string Csv);

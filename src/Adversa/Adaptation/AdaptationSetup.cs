@@ -3,20 +3,20 @@ using Adversa.Common;
 using Adversa.Data;
 using Adversa.Training;
 
-namespace Adversa.Dann;
+namespace Adversa.Adaptation;
 
 /// <summary>What the DANN and improved-UDA trainers set up identically: their two loaders and the checkpoint layout.</summary>
 public static class AdaptationSetup
 {
     /// <summary>
-    /// The labelled loader (source, or target in target-only mode; seed) and, in DANN mode, the unlabelled target
+    /// The labelled loader (source, or target in target-only mode; seed) and, for a method that uses it (DANN, mean teacher), the unlabelled target
     /// loader (seed + 1); each must hold at least one batch.
     /// </summary>
-    public static (DataLoader Labelled, DataLoader? Unlabelled) Loaders(DomainData source, DomainData target, DannMode mode, int batch,
+    public static (DataLoader Labelled, DataLoader? Unlabelled) Loaders(DomainData source, DomainData target, AdaptationMethod mode, int batch,
                                                                           ImageTransform transform, long seed)
     {
-        var labelled = Loader(mode == DannMode.TargetOnly ? target.Train : source.Train, batch, transform, seed);
-        return (labelled, mode == DannMode.Dann ? Loader(target.Train, batch, transform, seed + 1) : null);
+        var labelled = Loader(mode == AdaptationMethod.TargetOnly ? target.Train : source.Train, batch, transform, seed);
+        return (labelled, AdaptationMethods.UsesUnlabelledTarget(mode) ? Loader(target.Train, batch, transform, seed + 1) : null);
     }
 
     static DataLoader Loader(ImageSet set, int batch, ImageTransform transform, long seed)

@@ -1,7 +1,7 @@
 using Adversa.Data;
 using static TorchSharp.torch;
 
-namespace Adversa.Dann;
+namespace Adversa.Adaptation;
 
 /// <summary>Accuracy and per-class accuracy of a classifier on a labelled set.</summary>
 public sealed record AccuracyReport(string Data, int Images, double Accuracy, double[] PerClass)
@@ -46,10 +46,29 @@ public static class Evaluation
                                   correct.Zip(total, (c, t) => t > 0 ? c / t : double.NaN).ToArray());
     }
 
-    /// <summary>Evaluation-mode accuracy; leaves the model in evaluation mode.</summary>
-    public static AccuracyReport Evaluate(DannModel model, ImageSet set)
+    /// <summary>
+    /// The share of each class among the arg-max predictions on up to <paramref name="limit"/> images of an unlabelled
+    /// set (labels unused): a method that self-trains on the target can collapse onto a few classes, which this shows
+    /// without looking at a single target label.
+    /// </summary>
+    public static double[] PredictedShares(Func<Tensor, Tensor> predict, ImageSet set, ImageTransform transform, int classes, int limit = 2000)
     {
-        model.eval();
-        return Evaluate(model.forward, set, model.Transform);
+        int n = Math.Min(limit, set.Count);
+        var predicted = PredictLabels(n, (s, k) => predict(transform.Apply(set.Rows(s, k))));
+        var shares = new double[classes];
+        foreach (var p in predicted) shares[p] += 1.0 / Math.Max(1, n);
+        return shares;
+    }
+
+    /// <summary>
+    /// A warning when one class takes more than half of the predictions on unlabelled target images (ten balanced
+    /// digit classes give about 10% each), else null.
+    /// </summary>
+    public static string? CollapseWarning(double[] shares, string domain)
+    {
+        int top = Array.IndexOf(shares, shares.Max());
+        return shares[top] > 0.5
+            ? $"warning: the model predicts class {top} for {100 * shares[top]:F0}% of {domain}'s unlabelled training images: it has collapsed onto few classes (lower --consistency-weight or raise --confidence)"
+            : null;
     }
 }

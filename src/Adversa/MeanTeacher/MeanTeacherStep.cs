@@ -1,0 +1,87 @@
+using Adversa.Dann;
+using Adversa.Data;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+
+namespace Adversa.MeanTeacher;
+
+/// <summary>
+/// Self-ensembling for domain adaptation (French, Mackiewicz and Fisher 2018): a student network learns the labelled
+/// source with cross-entropy and, on unlabelled target images, to agree with a teacher whose weights are the
+/// exponential moving average of the student's (<see cref="Training.WeightAverage"/> with a decay). Student and teacher
+/// see two different random augmentations of the same target batch; the squared difference of their class
+/// probabilities counts only where the teacher is confident, and a class-balance term keeps the student's average
+/// target prediction from collapsing onto a few classes. Source and target go through the student as separate
+/// batches, so every batch-norm layer normalises one domain at a time.
+/// </summary>
+public static class MeanTeacherStep
+{
+    /// <summary>The consistency loss (mean over the batch of the masked squared probability difference) and the confidence mask.</summary>
+    public static (Tensor Loss, Tensor Mask) Consistency(Tensor studentLogits, Tensor teacherLogits, double threshold)
+    {
+        var student = F.softmax(studentLogits, 1);
+        var teacher = F.softmax(teacherLogits.detach(), 1);
+        var mask = teacher.max(1).values.ge(threshold).to_type(studentLogits.dtype);
+        var loss = ((student - teacher).square().sum(1) * mask).mean();
+        return (loss, mask);
+    }
+
+    /// <summary>
+    /// Binary cross-entropy between the student's mean target probability of each class and the uniform 1/C, averaged
+    /// over classes and scaled by the share of confident rows (French et al.'s class balance): zero pressure while
+    /// the teacher trusts nothing, growing as it trusts more.
+    /// </summary>
+    public static Tensor ClassBalance(Tensor studentLogits, Tensor mask)
+    {
+        long classes = studentLogits.shape[1];
+        var mean = F.softmax(studentLogits, 1).mean([0]);
+        double u = 1.0 / classes;
+        var bce = -(mean.add(1e-6).log() * u + (1 - mean).add(1e-6).log() * (1 - u)).mean();
+        return bce * mask.mean();
+    }
+
+    /// <summary>
+    /// One optimizer step of the student; the teacher (evaluated without gradients, in training mode so its batch norm
+    /// uses the target batch's statistics like the student's) gives the targets. Returns the metrics the loop logs.
+    /// </summary>
+    public static List<(string Name, double Value)> Step(optim.Optimizer optimizer, DannModel student, DannModel teacher,
+                                                         Tensor labelled, Tensor labels, Tensor target, DannOptions o, double progress)
+    {
+        var sourceLatent = student.Features(Augment.Consistency(labelled));
+        var targetLatent = student.Features(Augment.Consistency(target));
+        var sourceLogits = student.ClassLogits(sourceLatent);
+        var studentTarget = student.ClassLogits(targetLatent);
+        Tensor teacherTarget;
+        using (no_grad())
+        {
+            teacher.train();
+            teacherTarget = teacher.forward(Augment.Consistency(target));
+        }
+        var classLoss = F.cross_entropy(sourceLogits, labels);
+        var (consistency, mask) = Consistency(studentTarget, teacherTarget, o.Confidence);
+        var balance = ClassBalance(studentTarget, mask);
+        var loss = classLoss + o.ConsistencyWeight * consistency + o.ClassBalance * balance;
+        List<(string Name, double Value)> adversarial = [];
+        if (o.Adversarial)
+        {
+            // DANN's domain loss on the same two batches, through the reversal layer with DANN's schedule.
+            double lambda = o.LambdaMax * GradientReversal.Schedule(progress);
+            var domainLogits = cat([student.DomainLogits(sourceLatent, lambda), student.DomainLogits(targetLatent, lambda)], 0);
+            var domainLabels = AdversarialStep.DomainLabels(sourceLatent.shape[0], targetLatent.shape[0]);
+            var domainLoss = F.cross_entropy(domainLogits, domainLabels);
+            loss = loss + domainLoss;
+            adversarial = [("domain_loss", domainLoss.item<float>()), ("domain_acc", AdversarialStep.Accuracy(domainLogits, domainLabels)), ("lambda", lambda)];
+        }
+        loss.backward();
+        optimizer.step();
+        return
+        [
+            .. adversarial,
+            ("class_loss", classLoss.item<float>()),
+            ("consistency", consistency.item<float>()),
+            ("class_balance", balance.item<float>()),
+            ("confident", mask.mean().item<float>()),
+            ("train_acc", AdversarialStep.Accuracy(sourceLogits, labels)),
+        ];
+    }
+}

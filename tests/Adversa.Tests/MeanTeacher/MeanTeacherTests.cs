@@ -1,0 +1,102 @@
+using Adversa.Adaptation;
+using Adversa.Dann;
+using Adversa.MeanTeacher;
+using Adversa.Tests.Fixtures;
+using Adversa.Training;
+using static TorchSharp.torch;
+
+namespace Adversa.Tests.MeanTeacher;
+
+public class MeanTeacherTests
+{
+    [Fact]
+    public void TheTeacherIsAUniformMeanAtFirstThenAnExponentialMovingAverage()
+    {
+        var online = nn.Linear(2, 1);
+        var teacher = new WeightAverage(nn.Linear(2, 1), decay: 0.5);
+        float[] values = [4, 8, 2, 6];
+        double expected = 0;
+        for (int n = 1; n <= values.Length; n++)
+        {
+            using (no_grad()) online.weight!.fill_(values[n - 1]);
+            teacher.Update(online);
+            double step = Math.Max(1.0 / n, 1 - 0.5);
+            expected += (values[n - 1] - expected) * step;
+            Assert.Equal(expected, ((TorchSharp.Modules.Linear)teacher.Averaged).weight!.mean().item<float>(), 5);
+        }
+        // 4 -> (4+8)/2 = 6 -> 0.5*6 + 0.5*2 = 4 -> 0.5*4 + 0.5*6 = 5
+        Assert.Equal(5.0, expected, 6);
+        Assert.Throws<Adversa.Common.AdversaException>(() => new WeightAverage(nn.Linear(2, 1), decay: 1));
+    }
+
+    [Fact]
+    public void ConsistencyCountsOnlyRowsTheTeacherIsConfidentAboutAndTeachesOnlyTheStudent()
+    {
+        // Row 0: the teacher is sure of class 0 (p = 0.99); row 1: it hesitates between two classes.
+        var teacher = tensor(new float[] { 6, 0, 0, 1, 1, 0 }, [2, 3]).requires_grad_(true);
+        var student = zeros([2, 3]).requires_grad_(true);
+        var (loss, mask) = MeanTeacherStep.Consistency(student, teacher, threshold: 0.95);
+        Assert.Equal(new float[] { 1, 0 }, mask.data<float>().ToArray());
+        var pt = nn.functional.softmax(teacher.detach(), 1)[0];
+        double expected = ((1.0 / 3 - pt).square().sum().item<float>()) / 2; // row 0's squared difference, averaged over 2 rows
+        Assert.Equal(expected, loss.item<float>(), 5);
+        loss.backward();
+        Assert.True(teacher.grad is null || teacher.grad.abs().sum().item<float>() == 0);
+        Assert.True(student.grad!.select(0, 0).abs().sum().item<float>() > 0); // the confident row pulls the student
+        Assert.Equal(0f, student.grad.select(0, 1).abs().sum().item<float>());  // the unsure one does not
+        // Threshold 1: nothing is confident enough, nothing is learnt from the target.
+        Assert.Equal(0f, MeanTeacherStep.Consistency(student, teacher, threshold: 1).Loss.item<float>());
+    }
+
+    [Fact]
+    public void ClassBalancePenalisesCollapseAndScalesWithTheConfidentShare()
+    {
+        var balanced = eye(4) * 10;                           // each class once
+        var collapsed = tensor(new float[] { 10, 0, 0, 0 }).repeat(4, 1); // always class 0
+        var all = ones(4);
+        Assert.True(MeanTeacherStep.ClassBalance(collapsed, all).item<float>() > 2 * MeanTeacherStep.ClassBalance(balanced, all).item<float>());
+        var half = tensor(new float[] { 1, 1, 0, 0 });
+        Assert.Equal(MeanTeacherStep.ClassBalance(collapsed, all).item<float>() / 2, MeanTeacherStep.ClassBalance(collapsed, half).item<float>(), 5);
+        Assert.Equal(0f, MeanTeacherStep.ClassBalance(collapsed, zeros(4)).item<float>());
+    }
+
+    [Fact]
+    public void CollapseOntoOneClassIsDetectedWithoutLabels()
+    {
+        Assert.Null(Evaluation.CollapseWarning(Enumerable.Repeat(0.1, 10).ToArray(), "mnistm"));
+        var warning = Evaluation.CollapseWarning([0.05, 0.05, 0.7, 0.2, 0, 0, 0, 0, 0, 0], "mnistm");
+        Assert.Contains("class 2 for 70%", warning);
+        // A model with a huge bias on class 3 predicts 3 everywhere, and the shares say so.
+        using var set = new Adversa.Data.ImageSet("x", zeros([50, 1, 4, 4], dtype: ScalarType.Byte), zeros(50, dtype: ScalarType.Int64));
+        var shares = Evaluation.PredictedShares(x => tensor(new float[] { 0, 0, 0, 9 }).repeat(x.shape[0], 1), set, new Adversa.Data.ImageTransform(4, 1, Adversa.Data.Normalization.MinusOneToOne), 4);
+        Assert.Equal(new[] { 0.0, 0, 0, 1 }, shares.Select(v => Math.Round(v, 6)));
+    }
+
+    [Fact]
+    public void AnInterruptedMeanTeacherRunResumesExactlyAndReportsItsTeacher()
+    {
+        using var source = DomainData.Load("synth-svhn", null, 256, 0.1, seed: 6);
+        using var target = DomainData.Load("synth-mnistm", null, 200, 0.1, seed: 6);
+        DannOptions Options() => new("synth-svhn", "synth-mnistm", AdaptationMethod.MeanTeacher, Epochs: 2, Batch: 32, Seed: 6, Width: 8, Confidence: 0.3);
+        using var dirA = new TempDir();
+        using var dirB = new TempDir();
+        var a = new DannTrainer(source, target, Options());
+        var full = TrainingLoop.Run(a, new LoopOptions(2, dirA.Path), NullProgress.Instance);
+        Assert.True(full.Completed);
+        Assert.Equal(full.Steps, a.Average!.Count); // the teacher follows every step
+        Assert.Equal(0.99, a.Average.Decay);
+        Assert.True(a.State.History["confident"].Max() > 0); // with a low threshold the target does count
+
+        var b1 = new DannTrainer(source, target, Options());
+        Assert.False(TrainingLoop.Run(b1, new LoopOptions(2, dirB.Path, StopAfterSteps: b1.BatchesPerEpoch + 2), NullProgress.Instance).Completed);
+        manual_seed(999);
+        var b2 = new DannTrainer(source, target, Options());
+        Assert.True(TrainingLoop.Run(b2, new LoopOptions(2, dirB.Path, Resume: true), NullProgress.Instance).Completed);
+        TensorAssert.SameState(a.Model, b2.Model);
+        TensorAssert.SameState(a.Average, b2.Average!);
+        Assert.Equal(a.State.History["consistency"], b2.State.History["consistency"]);
+        var (loaded, options) = DannRun.LoadModel(full.CheckpointPath);
+        Assert.Equal(AdaptationMethod.MeanTeacher, options.Mode);
+        TensorAssert.SameState(a.Average.Averaged, loaded);
+    }
+}
