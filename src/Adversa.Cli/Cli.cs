@@ -21,7 +21,7 @@ public static class Cli
         help.Action = new NamedHelpAction((System.CommandLine.Invocation.SynchronousCommandLineAction)help.Action!);
         foreach (var command in new[]
                  {
-                     Commands.InfoCommand.Build(), Commands.DataCommands.Build(), Commands.SummaryCommand.Build(),
+                     Commands.InfoCommand.Build(), Commands.DataCommands.Build(), Commands.SummaryCommand.Build(), Commands.CheckpointCommand.Build(),
                      Commands.GanCommands.Build(), Commands.AcganCommands.Build(), Commands.DannCommands.Build(), Commands.UdaCommands.Build(), Commands.TsneCommand.Build(), Commands.ReproduceCommand.Build(),
                  })
             root.Subcommands.Add(command);

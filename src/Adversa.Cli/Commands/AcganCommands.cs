@@ -53,7 +53,7 @@ public static class AcganCommands
     public static (DcganGenerator G, string[] Attributes) LoadGenerator(string checkpoint)
     {
         var meta = Checkpoint.ReadMeta(checkpoint, AcganTrainer.Kind);
-        var options = meta["options"]?.Deserialize<AcganTrainOptions>() ?? throw new DataFormatException(checkpoint, "no ACGAN options recorded");
+        var options = meta["options"]?.Deserialize<AcganTrainOptions>(Checkpoint.OptionsJson) ?? throw new DataFormatException(checkpoint, "no ACGAN options recorded");
         var g = GanSetup.LoadReported(checkpoint, AcganTrainer.Kind, meta["options"], () => AcganGenerator.Create(options.Model));
         return (g, options.Attributes);
     }

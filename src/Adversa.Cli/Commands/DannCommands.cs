@@ -153,8 +153,9 @@ public static class DannCommands
         var output = CommonOptions.Out("runs/dann-table", "Folder: table.md, table.csv, one run folder per pair and mode (a run finished with the same settings is reused; one with other settings is trained again)");
         var adabn = new Option<bool>("--adabn") { Description = "Add rows with batch norm recalibrated on the target's unlabelled images (AdaBN) for source-only and DANN" };
         var force = new Option<bool>("--force") { Description = "Train every run again, even one finished with the same settings (a run whose recorded settings differ from this command's is always trained again)" };
+        var logdir = new Option<string?>("--logdir") { Description = "Also write TensorBoard scalars, one folder per pair and row (LOGDIR/SOURCE_to_TARGET/MODE)" };
         var cmd = new Command("table", "Run source-only, DANN and target-only for each pair and write the study's accuracy table (Markdown + CSV)")
-            .With([pairs, modes, adabn, force, udaFrozen, udaFineTune, udaSize, .. t.All, output]);
+            .With([pairs, modes, adabn, force, logdir, udaFrozen, udaFineTune, udaSize, .. t.All, output]);
         cmd.SetAction(p =>
         {
             CommonOptions.Configure(p, t.Threads, t.Seed, t.Device);
@@ -185,7 +186,7 @@ public static class DannCommands
                         var udaDir = Path.Combine(dir, $"{src.Name}_to_{tgt.Name}", "uda");
                         o.WriteLine($"== improved UDA {src.Name} -> {tgt.Name} ({udaDir})");
                         Fresh(udaDir);
-                        var ur = Uda.UdaRun.TrainAndEvaluate(src, tgt, uo, udaDir, Cli.Progress());
+                        var ur = Uda.UdaRun.TrainAndEvaluate(src, tgt, uo, udaDir, Cli.Progress(), LogFolder(p.GetValue(logdir), src.Name, tgt.Name, "uda"));
                         o.WriteLine($"   target {ur.Target.Describe()}");
                         table.Add(Uda.UdaRun.RowName, $"{src.Name} → {tgt.Name}", ur.Target.Accuracy);
                         results.Add(ur);
@@ -195,7 +196,7 @@ public static class DannCommands
                     var runDir = Path.Combine(dir, $"{src.Name}_to_{tgt.Name}", AdaptationMethods.Name(options.Mode));
                     o.WriteLine($"== {AdaptationMethods.Name(options.Mode)} {src.Name} -> {tgt.Name} ({runDir})");
                     Fresh(runDir);
-                    var r = DannRun.TrainAndEvaluate(src, tgt, options, runDir, Cli.Progress(), adaBn: p.GetValue(adabn));
+                    var r = DannRun.TrainAndEvaluate(src, tgt, options, runDir, Cli.Progress(), LogFolder(p.GetValue(logdir), src.Name, tgt.Name, modeText), adaBn: p.GetValue(adabn));
                     o.WriteLine($"   target {r.Target.Describe()}");
                     table.Add(AdaptationMethods.Name(options.Mode), $"{src.Name} → {tgt.Name}", r.Target.Accuracy);
                     if (r.TargetAdaBn is { } adapted)
@@ -217,6 +218,9 @@ public static class DannCommands
         });
         return cmd;
     }
+
+    static string? LogFolder(string? logdir, string source, string target, string mode) =>
+        logdir is null ? null : Path.Combine(logdir, $"{source}_to_{target}", mode);
 
     static Command Predict() => DigitPredictions.Command("runs/dann", c =>
     {

@@ -81,7 +81,8 @@ public static class DataCommands
         var output = CommonOptions.Out("preview.png", "PNG file to write");
         var count = new Option<int>("--count", "-n") { Description = "Number of images in the grid", DefaultValueFactory = _ => 32 }.AtLeast(1);
         var columns = new Option<int>("--columns") { Description = "Images per row", DefaultValueFactory = _ => 8 }.AtLeast(1);
-        var cmd = new Command("preview", "Write a grid of sample images with their labels (or attributes) as a PNG").With(split, root, seed, output, count, columns);
+        var attributes = new Option<string[]>("--attribute", "-a") { Description = "Faces: label each image with these attributes, on or off (e.g. --attribute Smiling); default: its first three attributes that are on", AllowMultipleArgumentsPerToken = true };
+        var cmd = new Command("preview", "Write a grid of sample images with their labels (or attributes) as a PNG").With(split, root, seed, output, count, columns, attributes);
         cmd.Arguments.Add(name);
         cmd.SetAction(p =>
         {
@@ -93,7 +94,11 @@ public static class DataCommands
             using var g = new Generator((ulong)p.GetValue(seed));
             using var pick = randperm(set.Count, generator: g).narrow(0, 0, Math.Min(n, set.Count)).sort().Values;
             using var sample = set.Select(pick);
-            var labels = Enumerable.Range(0, sample.Count).Select(i => Describe(sample, i)).ToList();
+            var wanted = p.GetValue(attributes) ?? [];
+            foreach (var a in wanted)
+                if (!sample.AttributeNames.Contains(a))
+                    throw new AdversaException($"--attribute {a}: {set.Name} has {(sample.AttributeNames.Count == 0 ? "no attributes" : $"no such attribute; it has {string.Join(", ", sample.AttributeNames)}")}");
+            var labels = Enumerable.Range(0, sample.Count).Select(i => Describe(sample, i, wanted)).ToList();
             var path = p.GetValue(output)!;
             ImageGrid.SaveLabelled(path, sample.Images, labels, p.GetValue(columns), $"{set.Name} ({request.Split}): {sample.Count} of {set.Count:N0} images");
             p.InvocationConfiguration.Output.WriteLine($"wrote {path}");
@@ -102,11 +107,13 @@ public static class DataCommands
         return cmd;
     }
 
-    static string Describe(ImageSet set, int i)
+    static string Describe(ImageSet set, int i, string[] wanted)
     {
         if (set.Labels is not null) return set.Labels[i].item<long>().ToString();
         if (set.Attributes is null) return "";
         var row = set.Attributes[i].data<float>().ToArray();
+        if (wanted.Length > 0)
+            return string.Join("\n", wanted.Select(a => $"{a} {(row[set.AttributeNames.ToList().IndexOf(a)] > 0.5f ? "on" : "off")}"));
         var on = set.AttributeNames.Where((_, j) => row[j] > 0.5f).Take(3).ToList();
         return on.Count == 0 ? "-" : string.Join("\n", on);
     }

@@ -51,7 +51,7 @@ public static class GanCommands
     public static DcganGenerator LoadGenerator(string checkpoint)
     {
         var meta = Checkpoint.ReadMeta(checkpoint, DcganTrainer.Kind);
-        var model = meta["options"]?["Model"]?.Deserialize<DcganOptions>() ?? throw new DataFormatException(checkpoint, "no model options recorded");
+        var model = meta["options"]?["Model"]?.Deserialize<DcganOptions>(Checkpoint.OptionsJson) ?? throw new DataFormatException(checkpoint, "no model options recorded");
         return GanSetup.LoadReported(checkpoint, DcganTrainer.Kind, meta["options"], () => new DcganGenerator(model));
     }
 

@@ -30,7 +30,7 @@ public static class AdaptationSetup
     public static Checkpoint Checkpoint(string kind, object options, DomainData source, DomainData target, TorchSharp.torch.nn.Module model,
                                         TorchSharp.torch.optim.Optimizer optimizer, params (string Key, JsonNode Value)[] extra)
     {
-        var recorded = System.Text.Json.JsonSerializer.SerializeToNode(options, options.GetType())!.AsObject();
+        var recorded = System.Text.Json.JsonSerializer.SerializeToNode(options, options.GetType(), Training.Checkpoint.OptionsJson)!.AsObject();
         recorded["source_train"] = source.Train.Count;
         recorded["target_train"] = target.Train.Count;
         recorded["evaluation"] = target.EvalDescription;

@@ -1,4 +1,3 @@
-using Adversa.Adaptation;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 

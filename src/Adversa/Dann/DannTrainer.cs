@@ -188,6 +188,9 @@ public sealed class DannTrainer : ITrainer
         ? $"the teacher (the student's weights averaged exponentially, decay {o.TeacherDecay})"
         : ReportedName(o.AverageFrom);
 
+    /// <summary>Evaluation accuracies of the last epoch (monitoring only), for TensorBoard.</summary>
+    public IReadOnlyList<(string Name, double Value)> EpochMetrics { get; private set; } = [];
+
     /// <summary>The last epoch's collapse warning (<see cref="Evaluation.CollapseWarning"/>), or null.</summary>
     public string? Collapse { get; private set; }
 
@@ -196,7 +199,9 @@ public sealed class DannTrainer : ITrainer
         var source = DannRun.Evaluate(Model, _source.Eval);
         var target = DannRun.Evaluate(Model, _target.Eval);
         Model.train();
-        var averaged = Average is { Count: > 0 } ? $", averaged weights ({Average.Count} steps) {DannRun.Evaluate(Reported, _target.Eval).Accuracy:P2}" : "";
+        var reportedTarget = Average is { Count: > 0 } ? DannRun.Evaluate(Reported, _target.Eval).Accuracy : target.Accuracy;
+        var averaged = Average is { Count: > 0 } ? $", averaged weights ({Average.Count} steps) {reportedTarget:P2}" : "";
+        EpochMetrics = [("source_accuracy", source.Accuracy), ("target_accuracy", target.Accuracy), ("reported_target_accuracy", reportedTarget)];
         var line = $"epoch {epoch + 1}: source eval accuracy {source.Accuracy:P2}, target eval accuracy {target.Accuracy:P2}{averaged} " +
                    $"(monitoring only; reported: {ReportedName(_o)})";
         EpochLog.Add(line);

@@ -1,4 +1,3 @@
-using Adversa.Adaptation;
 using static TorchSharp.torch;
 
 namespace Adversa.Dann;

@@ -26,7 +26,7 @@ public static class GanSetup
     public static Checkpoint State(string kind, object options, ImageSet data, nn.Module g, nn.Module d,
                                    TorchSharp.Modules.OptimizerHelper optG, TorchSharp.Modules.OptimizerHelper optD)
     {
-        var json = System.Text.Json.JsonSerializer.SerializeToNode(options)!.AsObject();
+        var json = System.Text.Json.JsonSerializer.SerializeToNode(options, Training.Checkpoint.OptionsJson)!.AsObject();
         json["data"] = data.Name;
         json["images"] = data.Count;
         return new Checkpoint

@@ -22,7 +22,7 @@ public static class LossCurve
         plt.Title(title);
         plt.XLabel("epoch");
         plt.YLabel("value (moving average)");
-        plt.ShowLegend(Alignment.UpperRight);
+        plt.ShowLegend(Edge.Right); // beside the plot, where it hides no curve
         PlotStyle.Save(plt, path, 900, 500);
     }
 

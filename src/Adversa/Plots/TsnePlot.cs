@@ -24,7 +24,7 @@ public static class TsnePlot
         {
             p.XLabel("t-SNE 1");
             p.YLabel("t-SNE 2");
-            p.ShowLegend(Alignment.UpperRight);
+            p.ShowLegend(Edge.Right); // beside the points, never over them
         }
         var dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
         Directory.CreateDirectory(dir);
@@ -39,7 +39,7 @@ public static class TsnePlot
         if (idx.Length == 0) return;
         var scatter = plot.Add.ScatterPoints(idx.Select(i => e[2 * i]).ToArray(), idx.Select(i => e[2 * i + 1]).ToArray());
         scatter.LegendText = label;
-        scatter.MarkerSize = 3;
+        scatter.MarkerSize = 6;
         scatter.Color = colour.WithAlpha(0.7);
     }
 

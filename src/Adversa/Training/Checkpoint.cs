@@ -55,6 +55,12 @@ public sealed class Checkpoint
         });
     });
 
+    /// <summary>
+    /// How training options are written into meta.json and read back: property names as in the options records (as
+    /// every checkpoint so far has them), enums by name ("mean-teacher"; numbers from older checkpoints still read).
+    /// </summary>
+    public static readonly JsonSerializerOptions OptionsJson = new() { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) } };
+
     /// <summary>The metric history may hold a diverged (NaN) loss: written as null, read back as NaN.</summary>
     static readonly JsonSerializerOptions HistoryJson = new() { Converters = { new Json.FiniteDoubleConverter() } };
 
@@ -63,7 +69,7 @@ public sealed class Checkpoint
     {
         "dcgan" => "a DCGAN checkpoint (face generator)",
         "acgan" => "an ACGAN checkpoint (attribute-conditioned face generator)",
-        "dann" => "a DANN checkpoint (digit classifier: source-only, DANN or target-only)",
+        "dann" => "a DANN checkpoint (digit classifier: source-only, DANN, target-only or mean teacher)",
         "uda" => "an improved-UDA checkpoint (digit classifier on a ResNet backbone)",
         null => "a checkpoint of unknown kind",
         _ => $"a '{kind}' checkpoint",

@@ -16,6 +16,8 @@ public interface ITrainer
     IReadOnlyList<(string Name, double Value)> Step(Batch batch, int epoch, long step);
     /// <summary>End-of-epoch work: sample grids, evaluation. Must not touch the global RNG.</summary>
     void EndEpoch(int epoch, string outDir, IProgressSink progress);
+    /// <summary>What the last <see cref="EndEpoch"/> measured (evaluation accuracies), for TensorBoard as "eval/NAME" per epoch.</summary>
+    IReadOnlyList<(string Name, double Value)> EpochMetrics => [];
 }
 
 /// <param name="Resume">Continue from OutDir/checkpoint.zip when it exists (else start from scratch).</param>
@@ -110,6 +112,7 @@ public static class TrainingLoop
             state.Epoch++;
             state.BatchInEpoch = 0;
             trainer.EndEpoch(epoch, o.OutDir, progress);
+            foreach (var (name, value) in trainer.EpochMetrics) writer?.add_scalar($"eval/{name}", (float)value, epoch + 1);
             LossCurve.Save(Path.Combine(o.OutDir, "loss.png"), state.History, trainer.BatchesPerEpoch);
             state.Save(ckptPath);
             progress.Log($"epoch {epoch + 1}/{o.Epochs}: {Summary(state, total)}; checkpoint {ckptPath}");

@@ -1,4 +1,3 @@
-using Adversa.Adaptation;
 using Adversa.Data;
 using Adversa.Training;
 using static TorchSharp.torch;

@@ -1,4 +1,3 @@
-using Adversa.Adaptation;
 using Adversa.Backbones;
 using Adversa.Common;
 using Adversa.Data;

@@ -1,4 +1,3 @@
-using Adversa.Adaptation;
 using Adversa.Backbones;
 using Adversa.Dann;
 using TorchSharp.Modules;

@@ -263,11 +263,16 @@ public sealed class UdaTrainer : ITrainer, IDisposable
         return Evaluation.Report(domain.Eval, predicted);
     }
 
+    /// <summary>Evaluation accuracies of the last epoch (monitoring only), for TensorBoard.</summary>
+    public IReadOnlyList<(string Name, double Value)> EpochMetrics { get; private set; } = [];
+
     public void EndEpoch(int epoch, string outDir, IProgressSink progress)
     {
         var source = Evaluate(Model, _source);
         var target = Evaluate(Model, _target);
-        var averaged = Average is { Count: > 0 } ? $", averaged weights ({Average.Count} steps) {Evaluate(Reported, _target).Accuracy:P2}" : "";
+        var reportedTarget = Average is { Count: > 0 } ? Evaluate(Reported, _target).Accuracy : target.Accuracy;
+        var averaged = Average is { Count: > 0 } ? $", averaged weights ({Average.Count} steps) {reportedTarget:P2}" : "";
+        EpochMetrics = [("source_accuracy", source.Accuracy), ("target_accuracy", target.Accuracy), ("reported_target_accuracy", reportedTarget)];
         progress.Log($"epoch {epoch + 1} ({(Frozen(epoch) ? "backbone frozen" : "fine-tuning")}): source eval accuracy {source.Accuracy:P2}, " +
                      $"target eval accuracy {target.Accuracy:P2}{averaged} (monitoring only; reported: {DannTrainer.ReportedName(_o.AverageFrom)})");
     }

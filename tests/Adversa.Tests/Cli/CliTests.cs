@@ -26,6 +26,31 @@ public class CliTests
     }
 
     [Fact]
+    public void UsageNamesTheCommandUsersTypeAndEveryWorkingCommandTakesThreads()
+    {
+        var (_, output, _) = Run("--help");
+        Assert.Contains("  adversa [command] [options]", output);
+        (_, output, _) = Run("dann", "train", "--help");
+        Assert.Contains("  adversa dann train [options]", output);
+        Assert.DoesNotContain("Adversa.Cli", output);
+        foreach (var command in new[] { new[] { "gan", "sample" }, ["dann", "predict"], ["data", "info"], ["dann", "eval"], ["acgan", "sample"] })
+            Assert.Contains("--threads", Run([.. command, "--help"]).Out);
+        var (code, info, _) = Run("data", "info", "synth-svhn", "--limit", "10", "--threads", "1");
+        Assert.Equal(0, code);
+        Assert.Contains("10 images", info);
+    }
+
+    [Fact]
+    public void TheProgressLineFitsAnEightyColumnTerminal()
+    {
+        var text = "epoch 3/12 4.7 steps/s " + string.Join(" ", Enumerable.Range(0, 10).Select(i => $"metric_{i} 0.1234"));
+        var fitted = Adversa.Cli.ConsoleProgress.Fit(text, 80);
+        Assert.True(fitted.Length <= 80 - 20 - 32, fitted);
+        Assert.EndsWith("…", fitted);
+        Assert.Equal("short", Adversa.Cli.ConsoleProgress.Fit("short", 80));
+    }
+
+    [Fact]
     public void UnknownDatasetIsOneLineErrorWithExitCode2()
     {
         var (code, _, err) = Run("data", "info", "cifar");
@@ -75,6 +100,13 @@ public class CliTests
         var (code, _, err) = Run("data", "preview", "synth-mnistm", "--count", "12", "--out", dir["p.png"]);
         Assert.True(code == 0, err);
         Assert.True(ImageCodec.IsValidPng(dir["p.png"]));
+        (code, _, err) = Run("data", "preview", "synth-faces", "--count", "8", "--attribute", "Smiling", "--out", dir["f.png"]);
+        Assert.True(code == 0, err);
+        Assert.True(ImageCodec.IsValidPng(dir["f.png"]));
+        (code, _, err) = Run("data", "preview", "synth-faces", "--count", "8", "--attribute", "Smiles", "--out", dir["g.png"]);
+        Assert.Equal(2, code);
+        Assert.Contains("--attribute Smiles: synth-faces has no such attribute; it has", err);
+        Assert.False(File.Exists(dir["g.png"]));
     }
 
     [Fact]
@@ -156,10 +188,15 @@ public class DannCliTests
         double trained = result.GetProperty("target").GetProperty("accuracy").GetDouble();
         var ckpt = Path.Combine(run, "checkpoint.zip");
 
-        (code, output, err) = CliTests.Run("dann", "eval", "--checkpoint", ckpt, "--domain", "synth-mnistm", "--limit", "256");
+        // No --domain: the checkpoint's target (synth-mnistm), with its seed; --out writes the report as JSON too.
+        (code, output, err) = CliTests.Run("dann", "eval", "--checkpoint", ckpt, "--limit", "256", "--out", dir["eval.json"]);
         Assert.True(code == 0, err);
+        Assert.Contains("synth-mnistm test split", output);
         Assert.Contains("per class:", output);
         Assert.Contains($"accuracy {trained:P2}", output); // eval loads the reported (averaged) weights, not the last iterate
+        var evalJson = System.Text.Json.JsonDocument.Parse(File.ReadAllText(dir["eval.json"])).RootElement;
+        Assert.Equal(trained, evalJson.GetProperty("report").GetProperty("accuracy").GetDouble(), 6);
+        Assert.Equal("dann", result.GetProperty("options").GetProperty("mode").GetString()); // enums by name, not number
 
         (code, output, err) = CliTests.Run("dann", "train", "--limit", "256", "--epochs", "1", "--batch", "64", "--average-from", "1", "--out", dir["last"]);
         Assert.True(code == 0, err);

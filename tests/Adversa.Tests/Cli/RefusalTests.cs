@@ -55,11 +55,11 @@ public class RefusalTests(TinyCheckpoints checkpoints) : IClassFixture<TinyCheck
         { "tsne --checkpoint {dann} --count 0 --out {file}", "--count must be at least 5, not 0" },
         { "data preview synth-mnistm --columns 0 --out {file}", "--columns must be at least 1, not 0" },
         // A checkpoint of the wrong kind: say what the file is and what the command needs.
-        { "acgan sample --checkpoint {dann} --out {file}", "is a DANN checkpoint (digit classifier: source-only, DANN or target-only); this command needs an ACGAN checkpoint" },
+        { "acgan sample --checkpoint {dann} --out {file}", "is a DANN checkpoint (digit classifier: source-only, DANN, target-only or mean teacher); this command needs an ACGAN checkpoint" },
         { "gan sample --checkpoint {dann} --out {file}", "is a DANN checkpoint" },
         { "dann eval --checkpoint {gan} --domain synth-mnistm --limit 64", "is a DCGAN checkpoint (face generator); this command needs a DANN checkpoint" },
         { "uda eval --checkpoint {gan} --domain synth-mnistm --limit 64", "this command needs an improved-UDA checkpoint" },
-        { "tsne --checkpoint {gan} --out {file}", "this command needs a DANN checkpoint (digit classifier: source-only, DANN or target-only) or an improved-UDA checkpoint" },
+        { "tsne --checkpoint {gan} --out {file}", "this command needs a DANN checkpoint (digit classifier: source-only, DANN, target-only or mean teacher) or an improved-UDA checkpoint" },
         { "dann predict --checkpoint {gan} --images {out} --out {file}", "is a DCGAN checkpoint" },
         // Outputs of the wrong kind.
         { "dann train --limit 64 --out {file}", "is an existing file; a folder was expected" },
