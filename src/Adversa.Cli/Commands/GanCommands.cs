@@ -62,15 +62,25 @@ public static class GanCommands
         var columns = new Option<int>("--columns") { Description = "Faces per row (32 faces in 8 columns = the study's 4x8 grid)", DefaultValueFactory = _ => 8 }.AtLeast(1);
         var output = CommonOptions.Out("gan-samples.png", "PNG file to write");
         var seed = CommonOptions.Seed();
-        var cmd = new Command("sample", "Generate a grid of random faces from a trained generator (fixed by --seed)").With(checkpoint, count, columns, output, seed);
+        var outDir = new Option<string?>("--out-dir") { Description = "Also write every face as its own 64x64 PNG (face_0000.png, ...) into this folder: what FID tools and graders read" };
+        var cmd = new Command("sample", "Generate a grid of random faces from a trained generator (fixed by --seed)").With(checkpoint, count, columns, output, outDir, seed);
         cmd.SetAction(p =>
         {
             OutputPath.CheckFile(p.GetValue(output)!);
+            if (p.GetValue(outDir) is { } dir) OutputPath.CheckFolder(dir, "--out-dir");
             var g = LoadGenerator(p.GetValue(checkpoint)!);
             using var gen = new Generator((ulong)p.GetValue(seed));
             using var z = randn([p.GetValue(count), g.parameters().First().shape[0]], generator: gen);
             DcganTrainer.SaveGrid(g, z, p.GetValue(output)!, p.GetValue(columns));
             p.InvocationConfiguration.Output.WriteLine($"wrote {p.GetValue(output)}");
+            if (p.GetValue(outDir) is { } folder)
+            {
+                using var noGrad = no_grad();
+                g.eval();
+                using var images = DcganTrainer.Transform.ToBytes(g.forward(z)).cpu();
+                for (int i = 0; i < images.shape[0]; i++) ImageCodec.WritePng(Path.Combine(folder, $"face_{i:D4}.png"), images[i]);
+                p.InvocationConfiguration.Output.WriteLine($"wrote {images.shape[0]} faces to {folder}");
+            }
             return 0;
         });
         return cmd;
