@@ -125,7 +125,7 @@ public static class DannCommands
             var tr = DannRun.Evaluate(trainer.Reported, tgt.Eval);
             var sr = DannRun.Evaluate(trainer.Reported, src.Eval);
             var selection = DannTrainer.ReportedName(trainer.Options);
-            if (trainer.Collapse is { } collapse) o.WriteLine(collapse);
+            if (trainer.CheckCollapse() is { } collapse) o.WriteLine(collapse);
             o.WriteLine($"target {tr.Describe()}");
             o.WriteLine($"source {sr.Describe()}");
             o.WriteLine($"model: {selection} (no selection on target labels)");

@@ -71,14 +71,13 @@ public static class GanCommands
             var g = LoadGenerator(p.GetValue(checkpoint)!);
             using var gen = new Generator((ulong)p.GetValue(seed));
             using var z = randn([p.GetValue(count), g.parameters().First().shape[0]], generator: gen);
-            DcganTrainer.SaveGrid(g, z, p.GetValue(output)!, p.GetValue(columns));
+            using var images = DcganTrainer.Faces(g, z);
+            Plots.ImageGrid.SavePng(p.GetValue(output)!, images, p.GetValue(columns));
             p.InvocationConfiguration.Output.WriteLine($"wrote {p.GetValue(output)}");
             if (p.GetValue(outDir) is { } folder)
             {
-                using var noGrad = no_grad();
-                g.eval();
-                using var images = DcganTrainer.Transform.ToBytes(g.forward(z)).cpu();
-                for (int i = 0; i < images.shape[0]; i++) ImageCodec.WritePng(Path.Combine(folder, $"face_{i:D4}.png"), images[i]);
+                using var cpu = images.cpu();
+                for (int i = 0; i < cpu.shape[0]; i++) ImageCodec.WritePng(Path.Combine(folder, $"face_{i:D4}.png"), cpu[i]);
                 p.InvocationConfiguration.Output.WriteLine($"wrote {images.shape[0]} faces to {folder}");
             }
             return 0;

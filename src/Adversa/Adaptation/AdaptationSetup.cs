@@ -12,11 +12,11 @@ public static class AdaptationSetup
     /// The labelled loader (source, or target in target-only mode; seed) and, for a method that uses it (DANN, mean teacher), the unlabelled target
     /// loader (seed + 1); each must hold at least one batch.
     /// </summary>
-    public static (DataLoader Labelled, DataLoader? Unlabelled) Loaders(DomainData source, DomainData target, AdaptationMethod mode, int batch,
+    public static (DataLoader Labelled, TargetStream? Unlabelled) Loaders(DomainData source, DomainData target, AdaptationMethod mode, int batch,
                                                                           ImageTransform transform, long seed)
     {
         var labelled = Loader(mode == AdaptationMethod.TargetOnly ? target.Train : source.Train, batch, transform, seed);
-        return (labelled, AdaptationMethods.UsesUnlabelledTarget(mode) ? Loader(target.Train, batch, transform, seed + 1) : null);
+        return (labelled, AdaptationMethods.UsesUnlabelledTarget(mode) ? new TargetStream(Loader(target.Train, batch, transform, seed + 1)) : null);
     }
 
     static DataLoader Loader(ImageSet set, int batch, ImageTransform transform, long seed)

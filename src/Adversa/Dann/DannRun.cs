@@ -25,9 +25,7 @@ public static class DannRun
         var model = trainer.Reported;
         var targetReport = Evaluate(model, target.Eval);
         var sourceReport = Evaluate(model, source.Eval);
-        var collapse = AdaptationMethods.UsesUnlabelledTarget(options.Mode)
-            ? Evaluation.CollapseWarning(Evaluation.PredictedShares(model.forward, target.Train, model.Transform, target.Train.NumClasses), target.Name)
-            : null;
+        var collapse = trainer.CheckCollapse();
         if (collapse is not null) progress.Log(collapse);
         AccuracyReport? adapted = null;
         if (adaBn && options.Mode != AdaptationMethod.TargetOnly)

@@ -108,8 +108,7 @@ public sealed class DannTrainer : ITrainer
             "sgd" => optim.SGD(Model.parameters(), o.LearningRate, momentum: 0.9),
             _ => throw new AdversaException($"--optimizer must be adam or sgd, not '{o.Optimizer}'"),
         };
-        (_labelled, var unlabelled) = AdaptationSetup.Loaders(source, target, o.Mode, o.Batch, Model.Transform, o.Seed);
-        if (unlabelled is not null) _unlabelled = new TargetStream(unlabelled);
+        (_labelled, _unlabelled) = AdaptationSetup.Loaders(source, target, o.Mode, o.Batch, Model.Transform, o.Seed);
         State = AdaptationSetup.Checkpoint(Kind, o, source, target, Model, Optimizer);
         if (o.Mode == AdaptationMethod.MeanTeacher)
         {
@@ -191,7 +190,7 @@ public sealed class DannTrainer : ITrainer
     /// <summary>Evaluation accuracies of the last epoch (monitoring only), for TensorBoard.</summary>
     public IReadOnlyList<(string Name, double Value)> EpochMetrics { get; private set; } = [];
 
-    /// <summary>The last epoch's collapse warning (<see cref="Evaluation.CollapseWarning"/>), or null.</summary>
+    /// <summary>The last collapse check's warning (<see cref="CheckCollapse"/>), or null.</summary>
     public string? Collapse { get; private set; }
 
     public void EndEpoch(int epoch, string outDir, IProgressSink progress)
@@ -206,13 +205,26 @@ public sealed class DannTrainer : ITrainer
                    $"(monitoring only; reported: {ReportedName(_o)})";
         EpochLog.Add(line);
         progress.Log(line);
-        if (AdaptationMethods.UsesUnlabelledTarget(_o.Mode))
-        {
-            var reported = Reported;
-            reported.eval();
-            Collapse = Evaluation.CollapseWarning(Evaluation.PredictedShares(reported.forward, _target.Train, reported.Transform, _target.Train.NumClasses), _target.Name);
-            Model.train();
-            if (Collapse is not null) progress.Log(Collapse);
-        }
+        if (CheckCollapse() is { } collapse) progress.Log(collapse);
+    }
+
+    long _collapseCheckedAt = -1;
+
+    /// <summary>
+    /// The collapse check (<see cref="Evaluation.CollapseWarning"/>) of the reported model on the target's unlabelled training images,
+    /// for methods that train on them (else null); computed once per training step reached, so the end of an epoch and the run's
+    /// final report share one pass. Leaves the trained model in the mode it was in.
+    /// </summary>
+    public string? CheckCollapse()
+    {
+        if (!AdaptationMethods.UsesUnlabelledTarget(_o.Mode)) return null;
+        if (_collapseCheckedAt == State.Step) return Collapse;
+        bool training = Model.training;
+        var reported = Reported;
+        reported.eval();
+        Collapse = Evaluation.CollapseWarning(Evaluation.PredictedShares(reported.forward, _target.Train, reported.Transform, _target.Train.NumClasses), _target.Name);
+        Model.train(training);
+        _collapseCheckedAt = State.Step;
+        return Collapse;
     }
 }

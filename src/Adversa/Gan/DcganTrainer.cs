@@ -118,13 +118,20 @@ public sealed class DcganTrainer : ITrainer
     /// <summary>Generates from the given noise in eval mode and writes a grid PNG.</summary>
     public static void SaveGrid(DcganGenerator g, Tensor noise, string path, int columns)
     {
+        using var images = Faces(g, noise);
+        ImageGrid.SavePng(path, images, columns);
+    }
+
+    /// <summary>The faces of <paramref name="noise"/> as uint8 [N, 3, 64, 64], generated in eval mode (the generator's mode is restored).</summary>
+    public static Tensor Faces(DcganGenerator g, Tensor noise)
+    {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         bool wasTraining = g.training;
         g.eval();
-        var images = Transform.ToBytes(g.forward(noise));
+        var images = Transform.ToBytes(g.forward(noise)).MoveToOuterDisposeScope();
         if (wasTraining) g.train();
-        ImageGrid.SavePng(path, images, columns);
+        return images;
     }
 
     /// <summary>n generated faces as uint8, from noise fixed by the seed (eval mode).</summary>

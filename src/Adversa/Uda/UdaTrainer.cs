@@ -89,7 +89,6 @@ public sealed class UdaTrainer : ITrainer, IDisposable
     readonly UdaOptions _o;
     readonly DomainData _source, _target;
     readonly DataLoader _labelled;
-    readonly DataLoader? _unlabelled;
     readonly TargetStream? _targetStream;
     readonly IProgressSink _progress;
     FeatureCache? _labelledCache, _unlabelledCache, _sourceEvalCache, _targetEvalCache;
@@ -127,8 +126,7 @@ public sealed class UdaTrainer : ITrainer, IDisposable
             new() { Parameters = Model.HeadParameters(), Options = new() { LearningRate = o.HeadLr } },
             new() { Parameters = Model.TopParameters(), Options = new() { LearningRate = 0 } },
         }, o.HeadLr, beta1: 0.9, beta2: 0.999);
-        (_labelled, _unlabelled) = AdaptationSetup.Loaders(source, target, o.Mode, o.Batch, Transform, o.Seed);
-        if (_unlabelled is not null) _targetStream = new TargetStream(_unlabelled);
+        (_labelled, _targetStream) = AdaptationSetup.Loaders(source, target, o.Mode, o.Batch, Transform, o.Seed);
         State = AdaptationSetup.Checkpoint(Kind, o, source, target, Model, Optimizer, ("backbone", o.Backbone.Describe()));
         if (o.AverageFrom < 1)
         {
@@ -156,7 +154,7 @@ public sealed class UdaTrainer : ITrainer, IDisposable
     public IEnumerable<Batch> Batches(int epoch, int skipBatches)
     {
         var cache = _o.Augments ? null : Cache(ref _labelledCache, _labelled.Set);
-        if (_unlabelled is not null) Cache(ref _unlabelledCache, _unlabelled.Set);
+        if (_targetStream is not null) Cache(ref _unlabelledCache, _targetStream.Loader.Set);
         using var order = _labelled.Order(epoch).DetachFromDisposeScope();
         for (int b = skipBatches; b < BatchesPerEpoch; b++)
         {
