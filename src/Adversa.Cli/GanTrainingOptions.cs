@@ -24,6 +24,8 @@ public sealed class GanTrainingOptions(string defaultOut, string outDescription)
     public readonly Option<double> RealLabel = new Option<double>("--real-label") { Description = "Target for real images in D's loss (1 = plain DCGAN; 0.9 = one-sided label smoothing)", DefaultValueFactory = _ => 1.0 }.Check(v => v > 0 && v <= 1, "above 0 and at most 1");
     public readonly Option<double> InstanceNoise = new Option<double>("--instance-noise") { Description = "Std of Gaussian noise added to every image D sees (0 = off)", DefaultValueFactory = _ => 0.0 }.Between(0, 10);
     public readonly Option<double> AverageFrom = new Option<double>("--average-from") { Description = "Sample from the generator's weights averaged over the steps after this point of training (0-1; Polyak averaging, Yazıcı et al. 2019); 1 = off, the last weights", DefaultValueFactory = _ => 1.0 }.Between(0, 1);
+    public readonly Option<string> DiffAugment = new Option<string>("--diff-augment") { Description = "Differentiable augmentation of every image D sees, real and generated (Zhao et al. 2020; for small datasets): a comma-separated list of color, translation, cutout, or none", DefaultValueFactory = _ => "none" }
+        .Check(Gan.DiffAugment.IsValid, "a comma-separated list of color, translation, cutout, or none");
     public readonly Option<string> Out = CommonOptions.Out(defaultOut, outDescription);
     public readonly Option<bool> Resume = new("--resume") { Description = "Continue from <out>/checkpoint.zip exactly where it stopped" };
     public readonly Option<string?> LogDir = new("--logdir") { Description = "Also write TensorBoard scalars to this folder" };
@@ -32,7 +34,7 @@ public sealed class GanTrainingOptions(string defaultOut, string outDescription)
     public readonly Option<int?> Threads = CommonOptions.Threads();
     public readonly Option<string> Device = CommonOptions.Device();
 
-    public Option[] All => [Data, Split, Root, Limit, Epochs, Batch, Lr, Beta1, DecayEvery, DecayFactor, Nz, Ngf, Ndf, RealLabel, InstanceNoise, AverageFrom, Out, Resume, LogDir, GcEvery, Seed, Threads, Device];
+    public Option[] All => [Data, Split, Root, Limit, Epochs, Batch, Lr, Beta1, DecayEvery, DecayFactor, Nz, Ngf, Ndf, RealLabel, InstanceNoise, AverageFrom, DiffAugment, Out, Resume, LogDir, GcEvery, Seed, Threads, Device];
 
     public DcganOptions Model(ParseResult p) => new(p.GetValue(Nz), p.GetValue(Ngf), p.GetValue(Ndf));
 

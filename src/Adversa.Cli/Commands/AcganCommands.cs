@@ -40,7 +40,8 @@ public static class AcganCommands
             using var runLock = t.Begin(p);
             using var set = t.LoadFaces(p, "ACGAN");
             var options = new AcganTrainOptions(t.Model(p), p.GetValue(attrs)!, p.GetValue(t.Epochs), p.GetValue(t.Batch), p.GetValue(t.Lr), p.GetValue(t.Beta1),
-                p.GetValue(t.DecayEvery), p.GetValue(t.DecayFactor), p.GetValue(aux), p.GetValue(t.RealLabel), p.GetValue(t.InstanceNoise), p.GetValue(t.Seed), p.GetValue(t.AverageFrom));
+                p.GetValue(t.DecayEvery), p.GetValue(t.DecayFactor), p.GetValue(aux), p.GetValue(t.RealLabel), p.GetValue(t.InstanceNoise), p.GetValue(t.Seed), p.GetValue(t.AverageFrom),
+                DiffAugmentation: p.GetValue(t.DiffAugment)!);
             var trainer = new AcganTrainer(set, options);
             var o = p.InvocationConfiguration.Output;
             o.WriteLine($"ACGAN on {set.Name} conditioned on {string.Join(", ", options.Attributes)}: {set.Count:N0} images, {trainer.BatchesPerEpoch} batches of {options.Batch} per epoch");

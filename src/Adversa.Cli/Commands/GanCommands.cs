@@ -32,7 +32,8 @@ public static class GanCommands
             using var runLock = t.Begin(p);
             using var set = t.LoadFaces(p, "DCGAN");
             var options = new GanTrainOptions(t.Model(p), p.GetValue(t.Epochs), p.GetValue(t.Batch), p.GetValue(t.Lr), p.GetValue(t.Beta1), 0.999,
-                                              p.GetValue(t.DecayEvery), p.GetValue(t.DecayFactor), p.GetValue(t.RealLabel), p.GetValue(t.InstanceNoise), p.GetValue(t.Seed), p.GetValue(t.AverageFrom));
+                                              p.GetValue(t.DecayEvery), p.GetValue(t.DecayFactor), p.GetValue(t.RealLabel), p.GetValue(t.InstanceNoise), p.GetValue(t.Seed), p.GetValue(t.AverageFrom),
+                                              DiffAugmentation: p.GetValue(t.DiffAugment)!);
             var trainer = new DcganTrainer(set, options);
             var o = p.InvocationConfiguration.Output;
             o.WriteLine($"DCGAN on {set.Name}: {set.Count:N0} images, {trainer.BatchesPerEpoch} batches of {options.Batch} per epoch, {options.Epochs} epochs");

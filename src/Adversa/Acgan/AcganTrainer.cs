@@ -23,7 +23,8 @@ public sealed record AcganTrainOptions(
     double RealLabel = 1.0,
     double InstanceNoise = 0.0,
     long Seed = 1,
-    double AverageFrom = 1);
+    double AverageFrom = 1,
+    string DiffAugmentation = "");
 
 /// <summary>
 /// ACGAN (Odena et al. 2017) on binary face attributes. D learns real/fake and the attributes of real and fake
@@ -37,6 +38,7 @@ public sealed class AcganTrainer : ITrainer
     readonly AcganTrainOptions _o;
     readonly long[] _columns;
     readonly Tensor _fixedNoise;
+    readonly string[] _augment;
 
     public DcganGenerator G { get; }
 
@@ -59,6 +61,7 @@ public sealed class AcganTrainer : ITrainer
         if (data.Attributes is null) throw new AdversaException($"{data.Name} has no attributes; ACGAN needs a face dataset such as synth-faces or celeba");
         if (o.Attributes.Length == 0) throw new AdversaException("name at least one --attribute");
         _o = o with { Model = o.Model with { ConditionSize = o.Attributes.Length } };
+        _augment = DiffAugment.Parse(o.DiffAugmentation);
         _columns = o.Attributes.Select(a => (long)data.AttributeIndex(a)).ToArray();
         manual_seed(o.Seed);
         G = AcganGenerator.Create(_o.Model).ToDevice();
@@ -70,6 +73,9 @@ public sealed class AcganTrainer : ITrainer
         State = GanSetup.State(Kind, _o, data, G, D, OptG, OptD);
         Average = GanSetup.GeneratorAverage(State, o.AverageFrom, () => AcganGenerator.Create(_o.Model));
     }
+
+    /// <summary>What D sees of an image: differentiable augmentation (when on), then instance noise.</summary>
+    Tensor Seen(Tensor x) => GanSetup.Noisy(DiffAugment.Apply(x, _augment), _o.InstanceNoise);
 
     public IEnumerable<Batch> Batches(int epoch, int skipBatches) => _loader.Epoch(epoch, skipBatches);
 
@@ -87,15 +93,15 @@ public sealed class AcganTrainer : ITrainer
         var fake = G.forward(AcganGenerator.Input(randn(n, _o.Model.LatentSize), fakeAttrs));
 
         OptD.zero_grad();
-        var (realAdv, realAux) = D.forward(GanSetup.Noisy(real, _o.InstanceNoise));
-        var (fakeAdv, fakeAux) = D.forward(GanSetup.Noisy(fake.detach(), _o.InstanceNoise));
+        var (realAdv, realAux) = D.forward(Seen(real));
+        var (fakeAdv, fakeAux) = D.forward(Seen(fake.detach()));
         var lossD = F.binary_cross_entropy_with_logits(realAdv, TorchSharp.torch.full(n, _o.RealLabel)) + F.binary_cross_entropy_with_logits(fakeAdv, zerosT)
                     + _o.AuxWeight * (F.binary_cross_entropy_with_logits(realAux, realAttrs) + F.binary_cross_entropy_with_logits(fakeAux, fakeAttrs));
         lossD.backward();
         OptD.step();
 
         OptG.zero_grad();
-        var (genAdv, genAux) = D.forward(GanSetup.Noisy(fake, _o.InstanceNoise));
+        var (genAdv, genAux) = D.forward(Seen(fake));
         var lossG = F.binary_cross_entropy_with_logits(genAdv, ones) + _o.AuxWeight * F.binary_cross_entropy_with_logits(genAux, fakeAttrs);
         lossG.backward();
         OptG.step();
@@ -116,7 +122,10 @@ public sealed class AcganTrainer : ITrainer
         var path = Path.Combine(outDir, "samples", $"epoch_{epoch + 1:D3}.png");
         SavePairs(Reported, _fixedNoise, _columns.Length, 0, path);
         progress.Log($"samples {path} (top row: {_o.Attributes[0]} off, bottom row: on)");
+        EpochImage = path;
     }
+
+    public string? EpochImage { get; private set; }
 
     /// <summary>
     /// The study's disentanglement figure: for each noise vector, the same face with attribute

@@ -19,7 +19,8 @@ public sealed record GanTrainOptions(
     double RealLabel = 1.0,
     double InstanceNoise = 0.0,
     long Seed = 1,
-    double AverageFrom = 1);
+    double AverageFrom = 1,
+    string DiffAugmentation = "");
 
 /// <summary>
 /// The DCGAN step of Radford et al. / pytorch/examples: update D on a real and a fake batch
@@ -33,6 +34,7 @@ public sealed class DcganTrainer : ITrainer
     readonly DataLoader _loader;
     readonly GanTrainOptions _o;
     readonly Tensor _fixedNoise;
+    readonly string[] _augment;
 
     public DcganGenerator G { get; }
 
@@ -53,6 +55,7 @@ public sealed class DcganTrainer : ITrainer
     public DcganTrainer(ImageSet data, GanTrainOptions o)
     {
         _o = o;
+        _augment = DiffAugment.Parse(o.DiffAugmentation);
         manual_seed(o.Seed);
         G = new DcganGenerator(o.Model).ToDevice();
         D = new DcganDiscriminator(o.Model).ToDevice();
@@ -106,14 +109,18 @@ public sealed class DcganTrainer : ITrainer
         ];
     }
 
-    Tensor Noisy(Tensor x) => GanSetup.Noisy(x, _o.InstanceNoise);
+    /// <summary>What D sees of an image: differentiable augmentation (when on), then instance noise.</summary>
+    Tensor Noisy(Tensor x) => GanSetup.Noisy(DiffAugment.Apply(x, _augment), _o.InstanceNoise);
 
     public void EndEpoch(int epoch, string outDir, IProgressSink progress)
     {
         var path = Path.Combine(outDir, "samples", $"epoch_{epoch + 1:D3}.png");
         SaveGrid(Reported, _fixedNoise, path, columns: 8);
         progress.Log($"samples {path}");
+        EpochImage = path;
     }
+
+    public string? EpochImage { get; private set; }
 
     /// <summary>Generates from the given noise in eval mode and writes a grid PNG.</summary>
     public static void SaveGrid(DcganGenerator g, Tensor noise, string path, int columns)

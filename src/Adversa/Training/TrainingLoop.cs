@@ -18,6 +18,8 @@ public interface ITrainer
     void EndEpoch(int epoch, string outDir, IProgressSink progress);
     /// <summary>What the last <see cref="EndEpoch"/> measured (evaluation accuracies), for TensorBoard as "eval/NAME" per epoch.</summary>
     IReadOnlyList<(string Name, double Value)> EpochMetrics => [];
+    /// <summary>The sample grid the last <see cref="EndEpoch"/> wrote (a PNG), for TensorBoard's images tab as "samples"; null: none.</summary>
+    string? EpochImage => null;
 }
 
 /// <param name="Resume">Continue from OutDir/checkpoint.zip when it exists (else start from scratch).</param>
@@ -113,6 +115,7 @@ public static class TrainingLoop
             state.BatchInEpoch = 0;
             trainer.EndEpoch(epoch, o.OutDir, progress);
             foreach (var (name, value) in trainer.EpochMetrics) writer?.add_scalar($"eval/{name}", (float)value, epoch + 1);
+            if (writer is not null && trainer.EpochImage is { } image && File.Exists(image)) AddImage(writer, image, epoch + 1);
             LossCurve.Save(Path.Combine(o.OutDir, "loss.png"), state.History, trainer.BatchesPerEpoch);
             state.Save(ckptPath);
             progress.Log($"epoch {epoch + 1}/{o.Epochs}: {Summary(state, total)}; checkpoint {ckptPath}");
@@ -122,6 +125,14 @@ public static class TrainingLoop
         LoopResult Result(bool completed) =>
             new(completed, stepsThisRun, clock.Elapsed.TotalSeconds, training.Elapsed.TotalSeconds,
                 stepsThisRun * trainer.ImagesPerStep / Math.Max(1e-9, training.Elapsed.TotalSeconds), ckptPath);
+    }
+
+    /// <summary>A PNG written by the trainer, as an image event (TensorBoard's images tab, one slider position per epoch).</summary>
+    static void AddImage(TorchSharp.Modules.SummaryWriter writer, string png, int epoch)
+    {
+        var (pixels, width, height) = ImageCodec.Decode(File.ReadAllBytes(png), 3, png);
+        using var hwc = TorchSharp.torch.tensor(pixels, [height, width, 3]);
+        writer.add_img("samples", hwc, epoch, dataformats: "HWC");
     }
 
     static string Summary(Checkpoint state, int lastSteps) =>

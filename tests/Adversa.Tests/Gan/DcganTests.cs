@@ -39,8 +39,9 @@ public class DcganTests
         using var dirA = new TempDir();
         using var dirB = new TempDir();
 
-        // With the generator averaged over the second half of training, so the resumed average is checked too.
-        var averaged = Options(2) with { AverageFrom = 0.5 };
+        // With the generator averaged over the second half of training, so the resumed average is checked too, and with
+        // differentiable augmentation, whose random draws a resumed run must repeat.
+        var averaged = Options(2) with { AverageFrom = 0.5, DiffAugmentation = "color,translation,cutout" };
         var a = new DcganTrainer(data, averaged);
         var full = TrainingLoop.Run(a, new LoopOptions(2, dirA.Path), NullProgress.Instance);
         Assert.True(full.Completed);
@@ -101,6 +102,20 @@ public class DcganTests
         var other = new Checkpoint { Kind = "dann" };
         var e = Assert.Throws<AdversaException>(() => other.Restore(dir["c.zip"]));
         Assert.Contains("c.zip: is a DCGAN checkpoint (face generator), not a DANN checkpoint", e.Message);
+    }
+
+    [Fact]
+    public void TensorBoardGetsTheLossesAndEachEpochsSampleGrid()
+    {
+        using var data = SynthFaces.Generate(32, seed: 1);
+        using var dir = new TempDir();
+        var trainer = new DcganTrainer(data, Options(2));
+        TrainingLoop.Run(trainer, new LoopOptions(2, dir["run"], LogDir: dir["log"]), NullProgress.Instance);
+        var events = File.ReadAllBytes(Directory.GetFiles(dir["log"]).Single());
+        int Count(byte[] needle) => Enumerable.Range(0, events.Length - needle.Length).Count(i => events.AsSpan(i, needle.Length).SequenceEqual(needle));
+        Assert.Equal(8, Count("loss_D"u8.ToArray())); // one scalar per step
+        Assert.Equal(2, Count("samples"u8.ToArray())); // one image per epoch...
+        Assert.Equal(2, Count([0x89, (byte)'P', (byte)'N', (byte)'G'])); // ...encoded as a PNG
     }
 
     [Fact]
