@@ -99,10 +99,12 @@ public static class AcganCommands
         var attrs = AttributeOption("Attribute to switch off (top row) and on (bottom row); repeat to write one figure per attribute");
         var output = CommonOptions.Out("acgan-pairs.png", "PNG file to write (with several attributes: one file per attribute, suffixed with its name)");
         var seed = CommonOptions.Seed();
-        var cmd = new Command("sample", "Pairs of faces from the same noise with an attribute off (top row) and on (bottom row)").With(checkpoint, pairs, attrs, output, seed);
+        var outDir = new Option<string?>("--out-dir") { Description = "Also write every face as its own 64x64 PNG into this folder (ATTRIBUTE_off_0000.png, ATTRIBUTE_on_0000.png, ...: the same number is the same noise)" };
+        var cmd = new Command("sample", "Pairs of faces from the same noise with an attribute off (top row) and on (bottom row)").With(checkpoint, pairs, attrs, output, outDir, seed);
         cmd.SetAction(p =>
         {
             OutputPath.CheckFile(p.GetValue(output)!);
+            if (p.GetValue(outDir) is { } dir) OutputPath.CheckFolder(dir, "--out-dir");
             var (g, trained) = LoadGenerator(p.GetValue(checkpoint)!);
             int n = p.GetValue(pairs);
             var wanted = p.GetValue(attrs)!;
@@ -115,8 +117,14 @@ public static class AcganCommands
                 if (index < 0) throw new AdversaException($"this model was trained on {string.Join(", ", trained)}, not '{attribute}'");
                 var path = p.GetValue(output)!;
                 if (wanted.Length > 1) path = Path.Combine(Path.GetDirectoryName(path) ?? "", $"{Path.GetFileNameWithoutExtension(path)}-{trained[index]}.png");
-                AcganTrainer.SavePairs(g, z, trained.Length, index, path, p.GetValue(seed));
+                using var faces = AcganTrainer.PairBytes(g, z, trained.Length, index, p.GetValue(seed));
+                AcganTrainer.SavePairs(faces, path);
                 p.InvocationConfiguration.Output.WriteLine($"wrote {path} (top: {trained[index]} off, bottom: on)");
+                if (p.GetValue(outDir) is { } folder)
+                {
+                    Plots.ImageGrid.SaveEach(folder, faces, i => $"{trained[index]}_{(i < n ? "off" : "on")}_{i % n:D4}.png");
+                    p.InvocationConfiguration.Output.WriteLine($"wrote {faces.shape[0]} faces to {folder}");
+                }
             }
             return 0;
         });

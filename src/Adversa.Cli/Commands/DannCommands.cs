@@ -145,7 +145,8 @@ public static class DannCommands
     {
         var t = new TrainingOptions();
         var pairs = new Option<string[]>("--pair", "-p") { Description = "SOURCE:TARGET pair; repeat for several (default: synth-svhn:synth-mnistm and back)" };
-        var modes = new Option<string[]>("--modes") { Description = "Rows to compute: source-only, dann, target-only, uda (the improved UDA model on the pretrained ResNet18), mean-teacher (self-ensembling, beyond the study)", DefaultValueFactory = _ => ["source-only", "dann", "target-only", "uda"], AllowMultipleArgumentsPerToken = true }
+        string[] defaultModes = ["source-only", "dann", "target-only", "uda"];
+        var modes = new Option<string[]>("--modes") { Description = $"Rows to compute, space-separated: source-only, dann, target-only, uda (the improved UDA model on the pretrained ResNet18), mean-teacher (self-ensembling, beyond the study); default: {string.Join(" ", defaultModes)}", HelpName = "mode", AllowMultipleArgumentsPerToken = true }
             .AcceptOnlyFromAmong([.. AdaptationMethods.Names, "uda"]);
         var udaFrozen = new Option<int>("--uda-frozen-epochs") { Description = "UDA row: epochs on cached features of the frozen backbone", DefaultValueFactory = _ => 2 }.AtLeast(0);
         var udaFineTune = new Option<int>("--uda-finetune-epochs") { Description = "UDA row: epochs fine-tuning the top three backbone stages (lr 2e-4) after the frozen ones", DefaultValueFactory = _ => 10 }.AtLeast(0);
@@ -156,6 +157,7 @@ public static class DannCommands
         var logdir = new Option<string?>("--logdir") { Description = "Also write TensorBoard scalars, one folder per pair and row (LOGDIR/SOURCE_to_TARGET/MODE)" };
         var cmd = new Command("table", "Run source-only, DANN and target-only for each pair and write the study's accuracy table (Markdown + CSV)")
             .With([pairs, modes, adabn, force, logdir, udaFrozen, udaFineTune, udaSize, .. t.All, output]);
+        string[] Modes(ParseResult p) => p.GetValue(modes) is { Length: > 0 } chosen ? chosen : defaultModes;
         cmd.SetAction(p =>
         {
             CommonOptions.Configure(p, t.Threads, t.Seed, t.Device);
@@ -176,7 +178,7 @@ public static class DannCommands
                 var parts = pair.Split(':');
                 using var src = t.Load(p, parts[0]);
                 using var tgt = t.Load(p, parts[1]);
-                foreach (var modeText in p.GetValue(modes)!)
+                foreach (var modeText in Modes(p))
                 {
                     if (modeText == "uda")
                     {
@@ -212,7 +214,7 @@ public static class DannCommands
             Json.Write(Path.Combine(dir, "results.json"), results);
             o.WriteLine();
             o.Write(table.ToMarkdown());
-            var teacher = p.GetValue(modes)!.Contains("mean-teacher") ? $"; mean-teacher: {DannTrainer.ReportedName(t.Read(p, "", "", AdaptationMethod.MeanTeacher))}" : "";
+            var teacher = Modes(p).Contains("mean-teacher") ? $"; mean-teacher: {DannTrainer.ReportedName(t.Read(p, "", "", AdaptationMethod.MeanTeacher))}" : "";
             o.WriteLine($"(target accuracy with {DannTrainer.ReportedName(p.GetValue(t.AverageFrom))}{teacher} on each target's evaluation part; wrote {Path.Combine(dir, "table.md")} and table.csv)");
             return 0;
         });

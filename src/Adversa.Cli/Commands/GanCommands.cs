@@ -77,8 +77,7 @@ public static class GanCommands
             p.InvocationConfiguration.Output.WriteLine($"wrote {p.GetValue(output)}");
             if (p.GetValue(outDir) is { } folder)
             {
-                using var cpu = images.cpu();
-                for (int i = 0; i < cpu.shape[0]; i++) ImageCodec.WritePng(Path.Combine(folder, $"face_{i:D4}.png"), cpu[i]);
+                Plots.ImageGrid.SaveEach(folder, images, i => $"face_{i:D4}.png");
                 p.InvocationConfiguration.Output.WriteLine($"wrote {images.shape[0]} faces to {folder}");
             }
             return 0;

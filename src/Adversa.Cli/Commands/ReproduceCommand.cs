@@ -19,9 +19,10 @@ public static class ReproduceCommand
             .AtLeast(1);
         var part = new Option<string?>("--part") { Description = "Run only this part (faces-dcgan, faces-acgan, pair-1, pair-2) and write no report: what each process of --jobs runs", Hidden = true };
         var started = new Option<DateTime?>("--started") { Description = "When the whole run began (UTC), passed to the part processes", Hidden = true };
+        var logdir = new Option<string?>("--logdir") { Description = "Also write TensorBoard scalars (and GAN sample grids) of every training run, one folder per part (LOGDIR/dcgan, LOGDIR/dann-svhn-to-mnistm-dann, ...)" };
         var (seed, threads) = (CommonOptions.Seed(), CommonOptions.Threads());
         var cmd = new Command("reproduce", "Run all problems (DCGAN, ACGAN, DANN table with UDA, t-SNE) and write the study report; a rerun reuses finished parts and resumes an interrupted one")
-            .With(output, root, size, force, jobs, part, started, seed, threads);
+            .With(output, root, size, force, jobs, part, started, logdir, seed, threads);
         cmd.SetAction(p =>
         {
             Runtime.Configure(p.GetValue(threads), p.GetValue(seed));
@@ -39,9 +40,10 @@ public static class ReproduceCommand
                     start.ArgumentList.Add(a);
                 if (dataRoot is not null) { start.ArgumentList.Add("--data-root"); start.ArgumentList.Add(Path.GetFullPath(dataRoot)); }
                 if (p.GetValue(force)) start.ArgumentList.Add("--force");
+                if (p.GetValue(logdir) is { } log) { start.ArgumentList.Add("--logdir"); start.ArgumentList.Add(Path.GetFullPath(log)); }
                 return start;
             }
-            var options = new StudyOptions(dir, studySize, dataRoot, p.GetValue(force), p.GetValue(seed), p.GetValue(jobs), p.GetValue(part), Child, startedUtc);
+            var options = new StudyOptions(dir, studySize, dataRoot, p.GetValue(force), p.GetValue(seed), p.GetValue(jobs), p.GetValue(part), Child, startedUtc, p.GetValue(logdir));
             new Study(options, Cli.Progress()).Run();
             if (options.Only is null) p.InvocationConfiguration.Output.WriteLine($"wrote {Path.Combine(dir, "index.md")} and index.html");
             return 0;

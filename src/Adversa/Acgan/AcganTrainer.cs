@@ -134,12 +134,25 @@ public sealed class AcganTrainer : ITrainer
     /// <param name="rowLabels">Labels for the two rows (e.g. "Smiling off", "Smiling on"), drawn left of them; null: the bare pixel grid.</param>
     public static void SavePairs(DcganGenerator g, Tensor noise, int attributeCount, int attribute, string path, long seed = 7, string[]? rowLabels = null)
     {
+        using var images = PairBytes(g, noise, attributeCount, attribute, seed);
+        SavePairs(images, path, rowLabels);
+    }
+
+    /// <summary>Writes pairs made by <see cref="PairBytes"/> as the two-row figure (off on top, on below).</summary>
+    public static void SavePairs(Tensor pairBytes, string path, string[]? rowLabels = null)
+    {
+        int columns = (int)pairBytes.shape[0] / 2;
+        if (rowLabels is null) ImageGrid.SavePng(path, pairBytes, columns);
+        else ImageGrid.SaveWithRowLabels(path, pairBytes, columns, rowLabels, "same noise in each column; only the attribute differs", cellPixels: 80);
+    }
+
+    /// <summary>The pairs as uint8 [2M, 3, 64, 64] on the CPU: the M faces with the attribute off, then the same M with it on.</summary>
+    public static Tensor PairBytes(DcganGenerator g, Tensor noise, int attributeCount, int attribute, long seed)
+    {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var (off, on) = GeneratePairs(g, noise, attributeCount, attribute, seed);
-        var images = cat([DcganTrainer.Transform.ToBytes(off), DcganTrainer.Transform.ToBytes(on)], 0).cpu();
-        if (rowLabels is null) ImageGrid.SavePng(path, images, (int)noise.shape[0]);
-        else ImageGrid.SaveWithRowLabels(path, images, (int)noise.shape[0], rowLabels, "same noise in each column; only the attribute differs", cellPixels: 80);
+        return cat([DcganTrainer.Transform.ToBytes(off), DcganTrainer.Transform.ToBytes(on)], 0).cpu().MoveToOuterDisposeScope();
     }
 
     /// <summary>Model-space images [M,3,64,64] for the same noise with the attribute off and on.</summary>

@@ -29,6 +29,18 @@ public static class ImageGrid
         ImageCodec.WritePng(path, grid);
     }
 
+    /// <summary>Writes every image of uint8 [N, C, H, W] as its own PNG into <paramref name="folder"/>, named by <paramref name="name"/>(i).</summary>
+    public static void SaveEach(string folder, Tensor images, Func<int, string> name)
+    {
+        Directory.CreateDirectory(folder);
+        using var cpu = images.cpu();
+        for (int i = 0; i < cpu.shape[0]; i++)
+        {
+            using var image = cpu[i];
+            ImageCodec.WritePng(Path.Combine(folder, name(i)), image);
+        }
+    }
+
     /// <summary>A figure with one label under each image and a title; each image is scaled up to <paramref name="cellPixels"/>.</summary>
     public static void SaveLabelled(string path, Tensor images, IReadOnlyList<string> labels, int columns, string title, int cellPixels = 96)
     {

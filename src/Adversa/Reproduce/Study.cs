@@ -44,8 +44,9 @@ public sealed record StudySize(
 /// <param name="Only">Run only this chunk (what a child process is asked to do) and write no report.</param>
 /// <param name="Child">How to start a child process for a chunk (the CLI passes its own command line); null: chunks run in this process.</param>
 /// <param name="StartedUtc">When the whole invocation began (a child gets its parent's), to tell reused parts from ones run now.</param>
+/// <param name="LogDir">TensorBoard folder: each training run writes its scalars (and GAN sample grids) to LogDir/PART; null: none.</param>
 public sealed record StudyOptions(string Out, StudySize Size, string? DataRoot, bool Force, long Seed, int Jobs = 1, string? Only = null,
-                                  Func<string, ProcessStartInfo>? Child = null, DateTime? StartedUtc = null);
+                                  Func<string, ProcessStartInfo>? Child = null, DateTime? StartedUtc = null, string? LogDir = null);
 
 /// <summary>
 /// <c>adversa reproduce</c>: every figure and table of the study in one run, written as report/index.md and a
@@ -110,6 +111,9 @@ public sealed class Study(StudyOptions o, IProgressSink progress)
     public static readonly (string Name, double Weight)[] Chunks = [(PairForward, 1.0), (PairBackward, 1.0), (FacesAcgan, 0.7), (FacesDcgan, 0.65)];
 
     string Parts => Path.Combine(o.Out, "parts");
+
+    /// <summary>Where part <paramref name="name"/> writes TensorBoard events (null: nowhere).</summary>
+    string? LogDirOf(string name) => o.LogDir is null ? null : Path.Combine(o.LogDir, name);
     string Faces => o.DataRoot is not null && Directory.Exists(Path.Combine(DatasetCatalog.ResolveRoot(o.DataRoot), "celeba")) ? "celeba" : "synth-faces";
     (string A, string B) Digits => RealDigits() ?? ("synth-svhn", "synth-mnistm");
 
@@ -328,7 +332,7 @@ public sealed class Study(StudyOptions o, IProgressSink progress)
             var options = new GanTrainOptions(new DcganOptions(s.GanLatent, s.GanWidth, s.DiscriminatorWidth), s.GanEpochs, s.GanBatch,
                                               RealLabel: RealLabel, InstanceNoise: InstanceNoise, Seed: o.Seed, AverageFrom: GanAverageFrom);
             var trainer = new DcganTrainer(data, options);
-            TrainingLoop.Run(trainer, new LoopOptions(s.GanEpochs, dir, Resume: true, RestartIfChanged: true), progress);
+            TrainingLoop.Run(trainer, new LoopOptions(s.GanEpochs, dir, Resume: true, LogDir: LogDirOf("dcgan"), RestartIfChanged: true), progress);
             var grid = Path.Combine(dir, "faces-32.png");
             using (var gen = new Generator((ulong)o.Seed))
             using (var z = randn([32, s.GanLatent], generator: gen))
@@ -368,7 +372,7 @@ public sealed class Study(StudyOptions o, IProgressSink progress)
             var options = new AcganTrainOptions(new DcganOptions(s.GanLatent, s.GanWidth, s.DiscriminatorWidth), ["Smiling"], s.GanEpochs, s.GanBatch,
                                                 AuxWeight: AcganAuxWeight, RealLabel: RealLabel, InstanceNoise: InstanceNoise, Seed: o.Seed, AverageFrom: GanAverageFrom);
             var trainer = new AcganTrainer(data, options);
-            TrainingLoop.Run(trainer, new LoopOptions(s.GanEpochs, dir, Resume: true, RestartIfChanged: true), progress);
+            TrainingLoop.Run(trainer, new LoopOptions(s.GanEpochs, dir, Resume: true, LogDir: LogDirOf("acgan"), RestartIfChanged: true), progress);
             var pairs = Path.Combine(dir, "smiling-pairs.png");
             using (var gen = new Generator((ulong)o.Seed))
             using (var z = randn([10, s.GanLatent], generator: gen))
@@ -410,7 +414,7 @@ public sealed class Study(StudyOptions o, IProgressSink progress)
             {
                 using var source = DomainData.Load(src, o.DataRoot, s.Digits, 0.1, o.Seed);
                 using var target = DomainData.Load(tgt, o.DataRoot, s.Digits, 0.1, o.Seed);
-                var result = DannRun.TrainAndEvaluate(source, target, options, dir, progress, adaBn: true);
+                var result = DannRun.TrainAndEvaluate(source, target, options, dir, progress, logDir: LogDirOf(name), adaBn: true);
                 return new DannPart(src, tgt, AdaptationMethods.Name(mode), result.Target.Accuracy, result.Source.Accuracy, Rel(result.Checkpoint), target.EvalDescription,
                                     result.TargetAdaBn?.Accuracy, result.Options.ImageSize);
             }));
@@ -476,7 +480,7 @@ public sealed class Study(StudyOptions o, IProgressSink progress)
             using var target = DomainData.Load(tgt, o.DataRoot, s.Digits, 0.1, o.Seed);
             var options = new Uda.UdaOptions(src, tgt, ImageSize: s.UdaSize, FrozenEpochs: s.UdaFrozenEpochs, FineTuneEpochs: s.UdaFineTuneEpochs, Batch: s.DannBatch,
                                              TextureBlend: UdaTextureBlend, Seed: o.Seed);
-            var r = Uda.UdaRun.TrainAndEvaluate(source, target, options, dir, progress);
+            var r = Uda.UdaRun.TrainAndEvaluate(source, target, options, dir, progress, logDir: LogDirOf($"uda-{src}-to-{tgt}"));
             var (model, _, transform) = Uda.UdaRun.LoadModel(r.Checkpoint);
             var tsne = Tsne(dir, "tsne-uda", model.Features, transform, $"improved UDA {src}→{tgt}", source, target);
             File.Delete(r.Checkpoint);

@@ -166,6 +166,11 @@ public class GanEvalCliTests
         Assert.True(code == 0, err);
         Assert.Contains("pair flip rate", output);
         Assert.True(File.Exists(Path.Combine(dir["eval"], "attribute-control.json")));
+        (code, _, err) = CliTests.Run("acgan", "sample", "--checkpoint", ckpt, "--count", "3", "--out", dir["pairs.png"], "--out-dir", dir["pair-faces"]);
+        Assert.True(code == 0, err);
+        Assert.True(ImageCodec.IsValidPng(dir["pairs.png"]));
+        Assert.Equal(["Smiling_off_0000.png", "Smiling_off_0001.png", "Smiling_off_0002.png", "Smiling_on_0000.png", "Smiling_on_0001.png", "Smiling_on_0002.png"],
+                     Directory.GetFiles(dir["pair-faces"]).Select(Path.GetFileName).Order(StringComparer.Ordinal));
 
         (code, _, err) = CliTests.Run("gan", "train", "--limit", "16", "--batch", "8", "--epochs", "1",
                                       "--nz", "8", "--ngf", "8", "--ndf", "8", "--out", dir["gan"]);

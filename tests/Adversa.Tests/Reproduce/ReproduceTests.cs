@@ -11,8 +11,15 @@ public class ReproduceTests
     public void TinyReproductionWritesEverySectionWithValidFiguresAndReusesFinishedParts()
     {
         using var dir = new TempDir();
-        var (code, output, err) = CliTests.Run("reproduce", "--size", "tiny", "--out", dir.Path);
+        using var logs = new TempDir();
+        var (code, output, err) = CliTests.Run("reproduce", "--size", "tiny", "--out", dir.Path, "--logdir", logs.Path);
         Assert.True(code == 0, err);
+        // TensorBoard: every training run of both part processes writes its own folder (2 GANs; per direction 4 digit runs and UDA).
+        var runs = Directory.GetDirectories(logs.Path).Select(Path.GetFileName).ToArray();
+        Assert.Equal(12, runs.Length);
+        Assert.Contains("dcgan", runs);
+        Assert.Contains("uda-synth-mnistm-to-synth-svhn", runs);
+        Assert.All(Directory.GetDirectories(logs.Path), d => Assert.NotEmpty(Directory.GetFiles(d, "events.out.tfevents.*")));
         var md = File.ReadAllText(dir["index.md"]);
         foreach (var section in new[] { "1. Architectures, as trained", "2. DCGAN: 32 random faces", "GAN metrics", "3. ACGAN: Smiling off (top) and on (bottom)",
                                          "Attribute control", "4. Domain adaptation: target accuracy (%)", "5. Latent space (t-SNE)", "6. Improved UDA",
