@@ -18,6 +18,7 @@ public static class AcganCommands
         acgan.Subcommands.Add(Train());
         acgan.Subcommands.Add(Sample());
         acgan.Subcommands.Add(Eval());
+        acgan.Subcommands.Add(CheckpointCommand.Export("runs/acgan", "acgan-generator.pth", "the conditional generator (the DCGAN generator with noise + attribute inputs)"));
         return acgan;
     }
 
@@ -50,15 +51,6 @@ public static class AcganCommands
         return cmd;
     }
 
-    /// <summary>Rebuilds an ACGAN generator from its checkpoint; returns it with the attribute names it was trained on.</summary>
-    public static (DcganGenerator G, string[] Attributes) LoadGenerator(string checkpoint)
-    {
-        var meta = Checkpoint.ReadMeta(checkpoint, AcganTrainer.Kind);
-        var options = meta["options"]?.Deserialize<AcganTrainOptions>(Checkpoint.OptionsJson) ?? throw new DataFormatException(checkpoint, "no ACGAN options recorded");
-        var g = GanSetup.LoadReported(checkpoint, AcganTrainer.Kind, meta["options"], () => AcganGenerator.Create(options.Model));
-        return (g, options.Attributes);
-    }
-
     static Command Eval()
     {
         var checkpoint = GanCommands.CheckpointOption("runs/acgan");
@@ -75,7 +67,7 @@ public static class AcganCommands
             Runtime.Configure(p.GetValue(threads), p.GetValue(seed));
             OutputPath.CheckFolder(p.GetValue(output)!);
             var path = p.GetValue(checkpoint)!;
-            var (g, trained) = LoadGenerator(path);
+            var (g, trained) = AcganTrainer.LoadReported(path);
             var dataName = p.GetValue(data) ?? (string?)Checkpoint.ReadMeta(path)["options"]?["data"] ?? "synth-faces";
             using var real = DatasetCatalog.Load(new DatasetRequest(dataName, "all", p.GetValue(limit), p.GetValue(root), p.GetValue(seed) + 1000));
             var wanted = p.GetValue(attrs) is { Length: > 0 } a ? a : trained;
@@ -105,7 +97,7 @@ public static class AcganCommands
         {
             OutputPath.CheckFile(p.GetValue(output)!);
             if (p.GetValue(outDir) is { } dir) OutputPath.CheckFolder(dir, "--out-dir");
-            var (g, trained) = LoadGenerator(p.GetValue(checkpoint)!);
+            var (g, trained) = AcganTrainer.LoadReported(p.GetValue(checkpoint)!);
             int n = p.GetValue(pairs);
             var wanted = p.GetValue(attrs)!;
             var latent = g.parameters().First().shape[0] - trained.Length;

@@ -6,7 +6,10 @@ using Adversa.Training;
 
 namespace Adversa.Cli.Commands;
 
-/// <summary><c>adversa checkpoint show FILE</c>: what a checkpoint holds, without unzipping it by hand.</summary>
+/// <summary>
+/// <c>adversa checkpoint show FILE</c>: what a checkpoint holds, without unzipping it by hand; <c>checkpoint import</c>: a
+/// PyTorch state_dict written by any <c>export</c> command back into a checkpoint. Each family's <c>export</c> is <see cref="Export"/>.
+/// </summary>
 public static class CheckpointCommand
 {
     public static Command Build()
@@ -46,8 +49,43 @@ public static class CheckpointCommand
             }
             return 0;
         });
-        var cmd = new Command("checkpoint", "Inspect checkpoints");
+        var cmd = new Command("checkpoint", "Inspect checkpoints; import exported PyTorch weights");
         cmd.Subcommands.Add(show);
+        cmd.Subcommands.Add(Import());
+        return cmd;
+    }
+
+    /// <summary>The <c>export</c> command of one model family (gan, acgan, dann, uda): the same code, its own defaults and wording.</summary>
+    public static Command Export(string defaultRun, string defaultOut, string what)
+    {
+        var checkpoint = GanCommands.CheckpointOption(defaultRun);
+        var output = CommonOptions.Out(defaultOut, "PyTorch state_dict file (torch.save format); the options and every key's shape go beside it as the same name with .json");
+        var cmd = new Command("export", $"Write {what} as a PyTorch .pth state_dict (keys and shapes in the README, 'Models out and in'), with a .json sidecar that `adversa checkpoint import` reads")
+            .With(checkpoint, output);
+        cmd.SetAction(p =>
+        {
+            OutputPath.CheckFile(p.GetValue(output)!);
+            OutputPath.CheckFile(PyTorchWeights.SidecarPath(p.GetValue(output)!));
+            var r = PyTorchWeights.Export(p.GetValue(checkpoint)!, p.GetValue(output)!);
+            p.InvocationConfiguration.Output.WriteLine($"wrote {r.Weights} ({r.Tensors} tensors, {r.Kind}) and {r.Sidecar}");
+            return 0;
+        });
+        return cmd;
+    }
+
+    static Command Import()
+    {
+        var weights = new Argument<string>("weights") { Description = "A .pth written by an export command, with its .json sidecar beside it" };
+        var output = CommonOptions.Out("imported/checkpoint.zip", "Checkpoint to write (sample, eval, predict and tsne read it; training cannot resume from it)");
+        var cmd = new Command("import", "Turn exported PyTorch weights (e.g. after fine-tuning in PyTorch) back into an Adversa checkpoint").With(output);
+        cmd.Arguments.Add(weights);
+        cmd.SetAction(p =>
+        {
+            OutputPath.CheckFile(p.GetValue(output)!);
+            var kind = PyTorchWeights.Import(p.GetValue(weights)!, p.GetValue(output)!);
+            p.InvocationConfiguration.Output.WriteLine($"wrote {p.GetValue(output)} ({Checkpoint.Describe(kind)})");
+            return 0;
+        });
         return cmd;
     }
 }

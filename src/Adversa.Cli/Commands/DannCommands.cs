@@ -21,6 +21,7 @@ public static class DannCommands
         dann.Subcommands.Add(Table());
         dann.Subcommands.Add(Predict());
         dann.Subcommands.Add(Score());
+        dann.Subcommands.Add(CheckpointCommand.Export("runs/dann", "dann.pth", "the reported digit classifier (feature extractor, class and domain classifiers)"));
         return dann;
     }
 

@@ -18,7 +18,7 @@ public static class GanCommands
         var gan = new Command("gan", "DCGAN: unconditional 64x64 face generator (train, sample a grid, export weights)");
         gan.Subcommands.Add(Train());
         gan.Subcommands.Add(Sample());
-        gan.Subcommands.Add(Export());
+        gan.Subcommands.Add(CheckpointCommand.Export("runs/gan", "generator.pth", "the generator (pytorch/examples/dcgan's Generator: main.0.weight, ...)"));
         gan.Subcommands.Add(Eval());
         return gan;
     }
@@ -48,14 +48,6 @@ public static class GanCommands
         DefaultValueFactory = _ => Path.Combine(defaultRun, "checkpoint.zip"),
     };
 
-    /// <summary>Rebuilds the generator recorded in a DCGAN checkpoint and loads its weights.</summary>
-    public static DcganGenerator LoadGenerator(string checkpoint)
-    {
-        var meta = Checkpoint.ReadMeta(checkpoint, DcganTrainer.Kind);
-        var model = meta["options"]?["Model"]?.Deserialize<DcganOptions>(Checkpoint.OptionsJson) ?? throw new DataFormatException(checkpoint, "no model options recorded");
-        return GanSetup.LoadReported(checkpoint, DcganTrainer.Kind, meta["options"], () => new DcganGenerator(model));
-    }
-
     static Command Sample()
     {
         var checkpoint = CheckpointOption("runs/gan");
@@ -69,7 +61,7 @@ public static class GanCommands
         {
             OutputPath.CheckFile(p.GetValue(output)!);
             if (p.GetValue(outDir) is { } dir) OutputPath.CheckFolder(dir, "--out-dir");
-            var g = LoadGenerator(p.GetValue(checkpoint)!);
+            var g = DcganTrainer.LoadReported(p.GetValue(checkpoint)!);
             using var gen = new Generator((ulong)p.GetValue(seed));
             using var z = randn([p.GetValue(count), g.parameters().First().shape[0]], generator: gen);
             using var images = DcganTrainer.Faces(g, z);
@@ -101,7 +93,7 @@ public static class GanCommands
             Runtime.Configure(p.GetValue(threads), p.GetValue(seed));
             OutputPath.CheckFile(p.GetValue(output)!);
             var path = p.GetValue(checkpoint)!;
-            var g = LoadGenerator(path);
+            var g = DcganTrainer.LoadReported(path);
             var dataName = p.GetValue(data) ?? (string?)Checkpoint.ReadMeta(path)["options"]?["data"] ?? "synth-faces";
             using var real = DatasetCatalog.Load(new DatasetRequest(dataName, p.GetValue(split)!, p.GetValue(limit), p.GetValue(root), p.GetValue(seed) + 1000));
             var report = FidReport.Evaluate(real.Images, n => DcganTrainer.GenerateBytes(g, n, p.GetValue(seed)), p.GetValue(samples),
@@ -116,21 +108,5 @@ public static class GanCommands
         return cmd;
     }
 
-    static Command Export()
-    {
-        var checkpoint = CheckpointOption("runs/gan");
-        var output = CommonOptions.Out("generator.pth", "PyTorch state_dict file (torch.save format) for the generator");
-        var cmd = new Command("export", "Write the generator as a PyTorch .pth state_dict (keys main.0.weight, ... as in pytorch/examples/dcgan)").With(checkpoint, output);
-        cmd.SetAction(p =>
-        {
-            OutputPath.CheckFile(p.GetValue(output)!);
-            var g = LoadGenerator(p.GetValue(checkpoint)!);
-            using var pth = new MemoryStream(); // save_py closes the stream it is given
-            g.save_py(pth);
-            AtomicFile.WriteAllBytes(p.GetValue(output)!, pth.ToArray());
-            p.InvocationConfiguration.Output.WriteLine($"wrote {p.GetValue(output)} ({g.state_dict().Count} tensors)");
-            return 0;
-        });
-        return cmd;
-    }
+
 }

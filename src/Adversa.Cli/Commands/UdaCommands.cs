@@ -15,6 +15,7 @@ public static class UdaCommands
         uda.Subcommands.Add(Train());
         uda.Subcommands.Add(Eval());
         uda.Subcommands.Add(Predict());
+        uda.Subcommands.Add(CheckpointCommand.Export("runs/uda", "uda.pth", "the reported model (torchvision-style ResNet backbone, head, class and domain classifiers)"));
         return uda;
     }
 

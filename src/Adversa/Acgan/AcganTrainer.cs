@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Adversa.Common;
 using Adversa.Data;
@@ -126,6 +127,15 @@ public sealed class AcganTrainer : ITrainer
     }
 
     public string? EpochImage { get; private set; }
+
+    /// <summary>Rebuilds the generator an ACGAN checkpoint reports (its weight average when it has one); returns it with the attributes it was trained on.</summary>
+    public static (DcganGenerator G, string[] Attributes) LoadReported(string checkpoint)
+    {
+        var meta = Checkpoint.ReadMeta(checkpoint, Kind);
+        var options = meta["options"]?.Deserialize<AcganTrainOptions>(Checkpoint.OptionsJson) ?? throw new DataFormatException(checkpoint, "no ACGAN options recorded");
+        var g = GanSetup.LoadReported(checkpoint, Kind, meta["options"], () => AcganGenerator.Create(options.Model));
+        return (g, options.Attributes);
+    }
 
     /// <summary>
     /// The study's disentanglement figure: for each noise vector, the same face with attribute

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Adversa.Data;
 using Adversa.Plots;
 using Adversa.Training;
@@ -121,6 +122,14 @@ public sealed class DcganTrainer : ITrainer
     }
 
     public string? EpochImage { get; private set; }
+
+    /// <summary>Rebuilds the generator a DCGAN checkpoint reports (its weight average when it has one) and loads its weights; eval mode.</summary>
+    public static DcganGenerator LoadReported(string checkpoint)
+    {
+        var meta = Checkpoint.ReadMeta(checkpoint, Kind);
+        var model = meta["options"]?["Model"]?.Deserialize<DcganOptions>(Checkpoint.OptionsJson) ?? throw new Common.DataFormatException(checkpoint, "no model options recorded");
+        return GanSetup.LoadReported(checkpoint, Kind, meta["options"], () => new DcganGenerator(model));
+    }
 
     /// <summary>Generates from the given noise in eval mode and writes a grid PNG.</summary>
     public static void SaveGrid(DcganGenerator g, Tensor noise, string path, int columns)

@@ -69,6 +69,15 @@ public sealed class WeightAverage : nn.Module
         return reported;
     }
 
+    /// <summary>Makes the average exactly <paramref name="model"/>'s weights, as one averaged step (an imported model reports itself).</summary>
+    public void StartFrom(nn.Module model)
+    {
+        using var noGrad = no_grad();
+        var mine = averaged.state_dict();
+        foreach (var (name, value) in model.state_dict()) mine[name].copy_(value);
+        count.fill_(1);
+    }
+
     /// <summary>Adds the online model's current weights to the average.</summary>
     public void Update(nn.Module online)
     {

@@ -16,6 +16,28 @@ public class CliTests
         return (code, o.ToString(), e.ToString());
     }
 
+    /// <summary>Every command of the tree, walked from the root: its help works, names it as users type it, and describes it and every option.</summary>
+    [Fact]
+    public void HelpOfEveryCommandDescribesItAndEachOption()
+    {
+        var root = Adversa.Cli.Cli.BuildRoot();
+        int leaves = 0;
+        void Walk(System.CommandLine.Command command, string[] path)
+        {
+            var (code, output, err) = Run([.. path, "--help"]);
+            Assert.True(code == 0, $"{string.Join(" ", path)} --help: {err}");
+            Assert.Contains($"  adversa {string.Join(" ", path)}".TrimEnd(), output);
+            Assert.DoesNotContain("Adversa.Cli", output);
+            Assert.False(string.IsNullOrWhiteSpace(command.Description), $"'{string.Join(" ", path)}' has no description");
+            foreach (var option in command.Options.Where(o => !o.Hidden))
+                Assert.False(string.IsNullOrWhiteSpace(option.Description), $"'{string.Join(" ", path)} {option.Name}' has no description");
+            if (command.Subcommands.Count == 0) leaves++;
+            foreach (var sub in command.Subcommands) Walk(sub, [.. path, sub.Name]);
+        }
+        foreach (var sub in root.Subcommands) Walk(sub, [sub.Name]);
+        Assert.True(leaves >= 25, $"only {leaves} commands found");
+    }
+
     [Fact]
     public void HelpDescribesEveryOption()
     {

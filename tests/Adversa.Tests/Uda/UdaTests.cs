@@ -147,5 +147,9 @@ public class UdaTests
         Assert.Equal(32, transform.Size);
         var report = b2.Evaluate(target);
         Assert.Equal(report.Accuracy, Evaluation.Evaluate(loaded.forward, target.Eval, transform).Accuracy, 6);
+        if (!augment) return;
+        // Out to a PyTorch state_dict and back (the backbone's keys are torchvision's: conv1.weight, layer1.0.bn1.running_mean, ...).
+        using var x = randn(2, 3, 32, 32);
+        Adversa.Tests.Training.PyTorchWeightsTests.RoundTrip(Path.Combine(dirB.Path, "checkpoint.zip"), c => UdaRun.LoadModel(c).Model, m => ((UdaModel)m).forward(x));
     }
 }
