@@ -37,6 +37,7 @@ public static class AdaptationSetup
         foreach (var (key, value) in extra) recorded[key] = value;
         return new Checkpoint
         {
+            OptionsType = options.GetType(),
             Kind = kind,
             Options = recorded,
             Modules = { ["model"] = model },

@@ -42,7 +42,7 @@ public static class DannRun
     {
         var meta = Checkpoint.ReadMeta(checkpoint, DannTrainer.Kind);
         var options = meta["options"].Deserialize<DannOptions>(Checkpoint.OptionsJson) ?? throw new DataFormatException(checkpoint, "no DANN options recorded");
-        if (meta["options"]!["AverageFrom"] is null) options = options with { AverageFrom = 1 }; // written before weight averaging existed
+        if (meta["options"]!["average_from"] is null) options = options with { AverageFrom = 1 }; // written before weight averaging existed
         return (WeightAverage.LoadReported(checkpoint, DannTrainer.Kind, () => DannModel.For(options), options.AverageFrom < 1 || options.Mode == AdaptationMethod.MeanTeacher), options);
     }
 

@@ -127,7 +127,7 @@ public sealed class DcganTrainer : ITrainer
     public static DcganGenerator LoadReported(string checkpoint)
     {
         var meta = Checkpoint.ReadMeta(checkpoint, Kind);
-        var model = meta["options"]?["Model"]?.Deserialize<DcganOptions>(Checkpoint.OptionsJson) ?? throw new Common.DataFormatException(checkpoint, "no model options recorded");
+        var model = meta["options"]?["model"]?.Deserialize<DcganOptions>(Checkpoint.OptionsJson) ?? throw new Common.DataFormatException(checkpoint, "no model options recorded");
         return GanSetup.LoadReported(checkpoint, Kind, meta["options"], () => new DcganGenerator(model));
     }
 

@@ -31,6 +31,7 @@ public static class GanSetup
         json["images"] = data.Count;
         return new Checkpoint
         {
+            OptionsType = options.GetType(),
             Kind = kind,
             Options = json,
             Modules = { ["generator"] = g, ["discriminator"] = d },
@@ -55,7 +56,7 @@ public static class GanSetup
     /// <summary>The generator a GAN checkpoint reports (its average when it has one), in eval mode.</summary>
     public static DcganGenerator LoadReported(string checkpoint, string kind, System.Text.Json.Nodes.JsonNode? options, Func<DcganGenerator> build)
     {
-        bool averaged = options?["AverageFrom"] is { } a && (double)a < 1; // absent in checkpoints written before averaging
+        bool averaged = options?["average_from"] is { } a && (double)a < 1; // absent in checkpoints written before averaging
         return WeightAverage.LoadReported(checkpoint, kind, build, averaged, modelKey: "generator");
     }
 

@@ -282,13 +282,16 @@ public sealed class Study(StudyOptions o, IProgressSink progress)
                 yield return $"Note: {Path.Combine(root, folder)} is missing, so {use} use the embedded synthetic data instead.";
     }
 
+    /// <summary>How a part's settings are keyed in done.json: names as written (snake_case would merge "faces" and "Faces"), enums by name.</summary>
+    static readonly JsonSerializerOptions SettingsJson = new() { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) } };
+
     /// <summary>Runs <paramref name="work"/> unless parts/NAME/done.json holds the same settings; returns its stored result.</summary>
     /// <remarks>While the report is assembled every part must already be done (by this process or a child): nothing runs then.</remarks>
     T Part<T>(string name, object settings, Func<string, T> work)
     {
         var dir = Path.Combine(Parts, name);
         var marker = Path.Combine(dir, "done.json");
-        var key = JsonSerializer.SerializeToNode(settings, Checkpoint.OptionsJson); // names as written (snake_case would merge "faces" and "Faces")
+        var key = JsonSerializer.SerializeToNode(settings, SettingsJson);
         var clock = Stopwatch.StartNew();
         if (File.Exists(marker))
         {

@@ -20,6 +20,8 @@ public sealed class Checkpoint
 
     public required string Kind { get; init; }
     public JsonObject Options { get; init; } = new();
+    /// <summary>The options record <see cref="Options"/> was serialized from, to read an older checkpoint's options the same way (null: compare as written).</summary>
+    public Type? OptionsType { get; init; }
     public int Epoch { get; set; }
     public int BatchInEpoch { get; set; }
     public long Step { get; set; }
@@ -56,10 +58,30 @@ public sealed class Checkpoint
     });
 
     /// <summary>
-    /// How training options are written into meta.json and read back: property names as in the options records (as
-    /// every checkpoint so far has them), enums by name ("mean-teacher"; numbers from older checkpoints still read).
+    /// How training options are written into meta.json and read back: snake_case names like every other file Adversa
+    /// writes ("average_from"), enums by name ("mean-teacher"). Checkpoints written before this (PascalCase names,
+    /// numeric enums) still read: <see cref="ReadMeta(string)"/> renames their option keys.
     /// </summary>
-    public static readonly JsonSerializerOptions OptionsJson = new() { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) } };
+    public static readonly JsonSerializerOptions OptionsJson = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
+    };
+
+    /// <summary>Option keys of an older checkpoint ("AverageFrom", nested "Model": {"LatentSize"}) renamed to snake_case, in place.</summary>
+    internal static void SnakeCaseKeys(JsonNode? node)
+    {
+        if (node is not JsonObject obj) return;
+        foreach (var key in obj.Select(kv => kv.Key).ToList())
+        {
+            var value = obj[key];
+            SnakeCaseKeys(value);
+            var snake = JsonNamingPolicy.SnakeCaseLower.ConvertName(key);
+            if (snake == key) continue;
+            obj.Remove(key);
+            obj[snake] = value;
+        }
+    }
 
     /// <summary>The metric history may hold a diverged (NaN) loss: written as null, read back as NaN.</summary>
     static readonly JsonSerializerOptions HistoryJson = new() { Converters = { new Json.FiniteDoubleConverter() } };
@@ -105,6 +127,7 @@ public sealed class Checkpoint
         var meta = JsonNode.Parse(s)?.AsObject() ?? throw new DataFormatException(path, "empty meta.json");
         if ((string?)meta["format"] != Format)
             throw new DataFormatException(path, $"unsupported checkpoint format '{meta["format"]}' (expected {Format})");
+        SnakeCaseKeys(meta["options"]);
         return meta;
     }
 
@@ -117,6 +140,17 @@ public sealed class Checkpoint
         var meta = ReadMeta(path);
         if ((string?)meta["kind"] != now.Kind) return [$"kind: {meta["kind"]} -> {now.Kind}"];
         var recorded = meta["options"] as JsonObject ?? new JsonObject();
+        if (now.OptionsType is { } type)
+        {
+            // Read back through the record and written again: enums stored as numbers by older versions compare by name,
+            // and an option added since (absent from the file) compares as its default. Keys outside the record stay as written.
+            try
+            {
+                var typed = JsonSerializer.SerializeToNode(recorded.Deserialize(type, OptionsJson), type, OptionsJson)!.AsObject();
+                foreach (var (key, value) in typed) recorded[key] = value?.DeepClone();
+            }
+            catch (JsonException) { } // unreadable as the record: compare as written (every difference is then named)
+        }
         var changed = new List<string>();
         foreach (var key in recorded.Select(kv => kv.Key).Union(now.Options.Select(kv => kv.Key)))
         {

@@ -28,7 +28,7 @@ public static class PyTorchWeights
 
     static Family For(string? kind, string file) => kind switch
     {
-        DcganTrainer.Kind => new("generator", c => DcganTrainer.LoadReported(c), o => new DcganGenerator(Read<DcganOptions>(o["Model"], file))),
+        DcganTrainer.Kind => new("generator", c => DcganTrainer.LoadReported(c), o => new DcganGenerator(Read<DcganOptions>(o["model"], file))),
         AcganTrainer.Kind => new("generator", c => AcganTrainer.LoadReported(c).G, o => AcganGenerator.Create(Read<AcganTrainOptions>(o, file).Model)),
         DannTrainer.Kind => new("model", c => DannRun.LoadModel(c).Model, o => DannModel.For(Read<DannOptions>(o, file))),
         UdaTrainer.Kind => new("model", c => UdaRun.LoadModel(c).Model, o =>
