@@ -46,7 +46,9 @@ public static class Cli
         if (parse.Errors.Count > 0 && !args.Any(a => a is "--help" or "-h" or "-?"))
         {
             // Unknown options, bad values and out-of-range numbers: one line and a pointer to the help, not the whole help text.
-            (error ?? Console.Error).WriteLine($"error: {parse.Errors[0].Message} (see '{CommandPath(parse)} --help')");
+            // One line: System.CommandLine lists the allowed values of AcceptOnlyFromAmong on lines of their own.
+            var message = string.Join(" ", parse.Errors[0].Message.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
+            (error ?? Console.Error).WriteLine($"error: {message} (see '{CommandPath(parse)} --help')");
             return ExitUserError;
         }
         try
