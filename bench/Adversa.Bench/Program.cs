@@ -1,3 +1,4 @@
+using Adversa.Common;
 using System.Diagnostics;
 using Adversa.Gan;
 using Adversa.Training;
@@ -90,9 +91,9 @@ static void TsneBench(int n, int d)
     using var g = new Generator(7);
     var centres = randn([10, d], generator: g, dtype: ScalarType.Float64) * 3;
     var x = randn([n, d], generator: g, dtype: ScalarType.Float64) + centres.repeat_interleave(n / 10, 0);
-    var result = Adversa.Metrics.Tsne.Fit(x, new Adversa.Metrics.TsneOptions(), new PlainProgress(Console.Out));
+    var result = Adversa.Tsne.BarnesHutTsne.Fit(x, new Adversa.Tsne.TsneOptions(), new PlainProgress(Console.Out));
     var sw = Stopwatch.StartNew();
-    double trust = Adversa.Metrics.Trustworthiness.Compute(x, result.Embedding, 5);
+    double trust = Adversa.Tsne.Trustworthiness.Compute(x, result.Embedding, 5);
     Console.WriteLine($"t-SNE {n} x {d}: {result.Seconds:F1} s (1000 iterations, perplexity 30, theta 0.5, {get_num_threads()} torch threads, {Environment.ProcessorCount} cores); KL {result.KlDivergence:F3}; trustworthiness(k=5) {trust:F4} (computed in {sw.Elapsed.TotalSeconds:F1} s)");
 }
 

@@ -1,3 +1,4 @@
+using Adversa.Common;
 using Adversa.Training;
 
 namespace Adversa.Cli;

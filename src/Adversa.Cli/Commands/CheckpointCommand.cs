@@ -1,3 +1,4 @@
+using Adversa.Interop;
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;

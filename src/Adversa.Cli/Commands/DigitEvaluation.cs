@@ -26,7 +26,7 @@ public static class DigitEvaluation
         cmd.SetAction(p =>
         {
             if (p.GetValue(output) is { } json) OutputPath.CheckFile(json);
-            Training.Runtime.Configure(p.GetValue(threads), 1);
+            Runtime.Configure(p.GetValue(threads), 1);
             var path = p.GetValue(checkpoint)!;
             var m = load(path);
             var name = p.GetValue(domain) ?? m.Target;

@@ -1,3 +1,4 @@
+using Adversa.Tsne;
 using System.CommandLine;
 using System.Text.Json;
 using Adversa.Common;

@@ -1,3 +1,4 @@
+using Adversa.Common;
 using System.CommandLine;
 using Adversa.Data;
 using Adversa.Training;

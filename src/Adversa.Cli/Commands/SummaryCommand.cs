@@ -1,3 +1,4 @@
+using Adversa.Summary;
 using System.CommandLine;
 using Adversa.Plots;
 

@@ -1,3 +1,5 @@
+using Adversa.Common;
+using Adversa.Tsne;
 using Adversa.Adaptation;
 using System.CommandLine;
 using Adversa.Dann;
@@ -47,7 +49,7 @@ public static class TsneCommand
             using var tgt = DomainData.Load(p.GetValue(target) ?? targetName, p.GetValue(root), p.GetValue(limit), holdout, dataSeed);
             var report = LatentSpace.Plot(features, transform, src.Eval, tgt.Eval, p.GetValue(count), p.GetValue(output)!,
                 $"{title} {src.Name}→{tgt.Name}", p.GetValue(seed), Cli.Progress(),
-                new Metrics.TsneOptions(p.GetValue(perplexity), p.GetValue(iterations), Seed: p.GetValue(seed)));
+                new TsneOptions(p.GetValue(perplexity), p.GetValue(iterations), Seed: p.GetValue(seed)));
             p.InvocationConfiguration.Output.WriteLine(
                 $"t-SNE of {report.PointsPerDomain} evaluation images per domain: KL {report.KlDivergence:F3}, trustworthiness(k=5) {report.Trustworthiness:F3}, {report.Seconds:F1} s; wrote {report.Figure} and {report.Csv}");
             return 0;

@@ -1,3 +1,4 @@
+using Adversa.Common;
 namespace Adversa.Adaptation;
 
 /// <summary>

@@ -1,3 +1,4 @@
+using Adversa.Common;
 using Adversa.Data;
 
 namespace Adversa.Adaptation;

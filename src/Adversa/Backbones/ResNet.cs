@@ -1,3 +1,4 @@
+using Adversa.Common;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;

@@ -1,3 +1,4 @@
+using Adversa.Common;
 using Adversa.Adaptation;
 using Adversa.Data;
 using TorchSharp.Modules;
@@ -13,7 +14,7 @@ namespace Adversa.Dann;
 /// Class classifier 800-100-100-10 and domain classifier 800-100-2 (BatchNorm, ReLU, Dropout), the domain one
 /// behind the gradient reversal layer. Both heads return logits (cross-entropy = log-softmax + NLL in one stable op).
 /// </summary>
-public sealed class DannModel : Module<Tensor, Tensor>
+public sealed class DannModel : Module<Tensor, Tensor>, IAdaptationModel
 {
     public const int LatentSize = 800;
 

@@ -144,7 +144,8 @@ public sealed class DannTrainer : ITrainer
         if (_o.Mode == AdaptationMethod.MeanTeacher)
         {
             using var unlabelled = _unlabelled!.At(step);
-            return MeanTeacherStep.Step(Optimizer, Model, (DannModel)Average!.Averaged, labelled, batch.Labels!, unlabelled.Images, _o, progress);
+            return MeanTeacherStep.Step(Optimizer, Model, (DannModel)Average!.Averaged, labelled, batch.Labels!, unlabelled.Images,
+                                        new MeanTeacherSettings(_o.Confidence, _o.ConsistencyWeight, _o.ClassBalance, _o.Adversarial, _o.LambdaMax), progress);
         }
         if (_o.Mode != AdaptationMethod.Dann) return AdversarialStep.Supervised(Optimizer, Model.forward(labelled), batch.Labels!);
 

@@ -1,4 +1,4 @@
-using Adversa.Training;
+using Adversa.Common;
 using static TorchSharp.torch;
 
 namespace Adversa.Data;

@@ -50,7 +50,7 @@ public static class DatasetCatalog
         var set = LoadUncollected(request);
         // Decoding leaves megabytes of managed buffers and freed native pages behind; give them back once,
         // so the cache costs about its raw size in resident memory.
-        Training.MemoryHygiene.Run(Training.HygieneMode.GcAndTrim, aggressive: true);
+        MemoryHygiene.Run(HygieneMode.GcAndTrim, aggressive: true);
         return set;
     }
 

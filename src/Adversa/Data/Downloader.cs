@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using Adversa.Common;
-using Adversa.Training;
 
 namespace Adversa.Data;
 

@@ -1,3 +1,4 @@
+using Adversa.Common;
 using static TorchSharp.torch;
 
 namespace Adversa.Data;

@@ -1,3 +1,4 @@
+using Adversa.Common;
 using System.Text.Json;
 using Adversa.Data;
 using Adversa.Plots;

@@ -1,9 +1,13 @@
-using Adversa.Dann;
+using Adversa.Adaptation;
 using Adversa.Data;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 
 namespace Adversa.MeanTeacher;
+
+/// <summary>The mean teacher's own settings (named as the <c>--confidence</c>, <c>--consistency-weight</c>, <c>--class-balance</c>,
+/// <c>--adversarial</c> and <c>--lambda-max</c> options of the run that uses it).</summary>
+public sealed record MeanTeacherSettings(double Confidence, double ConsistencyWeight, double ClassBalance, bool Adversarial, double LambdaMax);
 
 /// <summary>
 /// Self-ensembling for domain adaptation (French, Mackiewicz and Fisher 2018): a student network learns the labelled
@@ -44,8 +48,9 @@ public static class MeanTeacherStep
     /// One optimizer step of the student; the teacher (evaluated without gradients, in training mode so its batch norm
     /// uses the target batch's statistics like the student's) gives the targets. Returns the metrics the loop logs.
     /// </summary>
-    public static List<(string Name, double Value)> Step(optim.Optimizer optimizer, DannModel student, DannModel teacher,
-                                                         Tensor labelled, Tensor labels, Tensor target, DannOptions o, double progress)
+    public static List<(string Name, double Value)> Step<TModel>(optim.Optimizer optimizer, TModel student, TModel teacher,
+                                                                 Tensor labelled, Tensor labels, Tensor target, MeanTeacherSettings o, double progress)
+        where TModel : nn.Module<Tensor, Tensor>, IAdaptationModel
     {
         var sourceLatent = student.Features(Augment.Consistency(labelled));
         var targetLatent = student.Features(Augment.Consistency(target));

@@ -1,3 +1,4 @@
+using Adversa.Common;
 using Adversa.Acgan;
 using Adversa.Data;
 using Adversa.Gan;

@@ -1,3 +1,4 @@
+using Adversa.Common;
 using Adversa.Training;
 using static TorchSharp.torch;
 

@@ -1,3 +1,4 @@
+using Adversa.Common;
 using ScottPlot;
 
 namespace Adversa.Plots;

@@ -1,3 +1,4 @@
+using Adversa.Common;
 using System.Net;
 using System.Text;
 

@@ -1,3 +1,6 @@
+using Adversa.Common;
+using Adversa.Summary;
+using Adversa.Tsne;
 using Adversa.Adaptation;
 using System.Diagnostics;
 using System.Globalization;
@@ -45,7 +48,10 @@ public sealed record StudySize(
 
     public static StudySize Parse(string name) => name switch
     {
-        "tiny" => Tiny, "quick" => Quick, "full" => Full, "real" => Real,
+        "tiny" => Tiny,
+        "quick" => Quick,
+        "full" => Full,
+        "real" => Real,
         _ => throw new Common.AdversaException($"size must be tiny, quick, full or real, not '{name}'"),
     };
 }
@@ -130,7 +136,10 @@ public sealed class Study(StudyOptions o, IProgressSink progress)
     /// <summary>The study's own numbers (real SVHN / MNIST-M, their Table), shown beside ours.</summary>
     static readonly Dictionary<string, (double SvhnToMnistM, double MnistMToSvhn)> StudyNumbers = new()
     {
-        ["source-only"] = (38.43, 38.20), ["dann"] = (42.03, 40.38), ["target-only"] = (96.57, 88.70), [Uda.UdaRun.RowName] = (53.20, 56.22),
+        ["source-only"] = (38.43, 38.20),
+        ["dann"] = (42.03, 40.38),
+        ["target-only"] = (96.57, 88.70),
+        [Uda.UdaRun.RowName] = (53.20, 56.22),
     };
 
     public const string FacesDcgan = "faces-dcgan", FacesAcgan = "faces-acgan", PairForward = "pair-1", PairBackward = "pair-2";
@@ -285,7 +294,10 @@ public sealed class Study(StudyOptions o, IProgressSink progress)
         report.H(2, "7. Settings, versions and run times");
         report.Pre(JsonSerializer.Serialize(new
         {
-            size = o.Size, o.Seed, faces, digits = new[] { a, b },
+            size = o.Size,
+            o.Seed,
+            faces,
+            digits = new[] { a, b },
             recipe = new
             {
                 gan = new { RealLabel, InstanceNoise, diff_augment = DiffAugment, average_from = GanAverageFrom, acgan_aux_weight = AcganAuxWeight },
@@ -352,7 +364,10 @@ public sealed class Study(StudyOptions o, IProgressSink progress)
         _timings.Add((name, clock.Elapsed.TotalSeconds, false));
         Common.Json.Write(marker, new Dictionary<string, object?>
         {
-            ["settings"] = key, ["seconds"] = clock.Elapsed.TotalSeconds, ["finished_utc"] = DateTime.UtcNow, ["result"] = result,
+            ["settings"] = key,
+            ["seconds"] = clock.Elapsed.TotalSeconds,
+            ["finished_utc"] = DateTime.UtcNow,
+            ["result"] = result,
         });
         return result;
     }
@@ -452,15 +467,28 @@ public sealed class Study(StudyOptions o, IProgressSink progress)
             var options = mode == AdaptationMethod.MeanTeacher
                 ? MeanTeacherRecipe(src, tgt, s, o.Seed, jitter)
                 : new DannOptions(src, tgt, mode, s.DannEpochs, s.DannBatch, BatchNorm: DannBatchNorm, Seed: o.Seed, ColorJitter: jitter);
-            runs.Add(Part(name, new { src, tgt, mode, s.Digits, s.DannEpochs, s.DannBatch, adaBn = true, o.Seed, DannOptions.DefaultAverageFrom, DannBatchNorm,
-                                      recipe = mode == AdaptationMethod.MeanTeacher ? options : null, color_jitter = jitter }, dir =>
+            runs.Add(Part(name, new
             {
-                using var source = DomainData.Load(src, o.DataRoot, s.Digits, 0.1, o.Seed);
-                using var target = DomainData.Load(tgt, o.DataRoot, s.Digits, 0.1, o.Seed);
-                var result = DannRun.TrainAndEvaluate(source, target, options, dir, progress, logDir: LogDirOf(name), adaBn: true);
-                return new DannPart(src, tgt, AdaptationMethods.Name(mode), result.Target.Accuracy, result.Source.Accuracy, Rel(result.Checkpoint), target.EvalDescription,
-                                    result.TargetAdaBn?.Accuracy, result.Options.ImageSize);
-            }));
+                src,
+                tgt,
+                mode,
+                s.Digits,
+                s.DannEpochs,
+                s.DannBatch,
+                adaBn = true,
+                o.Seed,
+                DannOptions.DefaultAverageFrom,
+                DannBatchNorm,
+                recipe = mode == AdaptationMethod.MeanTeacher ? options : null,
+                color_jitter = jitter
+            }, dir =>
+{
+using var source = DomainData.Load(src, o.DataRoot, s.Digits, 0.1, o.Seed);
+using var target = DomainData.Load(tgt, o.DataRoot, s.Digits, 0.1, o.Seed);
+var result = DannRun.TrainAndEvaluate(source, target, options, dir, progress, logDir: LogDirOf(name), adaBn: true);
+return new DannPart(src, tgt, AdaptationMethods.Name(mode), result.Target.Accuracy, result.Source.Accuracy, Rel(result.Checkpoint), target.EvalDescription,
+              result.TargetAdaBn?.Accuracy, result.Options.ImageSize);
+}));
         }
         var tsne = new List<(string, TsnePart)>();
         foreach (var mode in new[] { "source-only", "dann" })
@@ -517,19 +545,33 @@ public sealed class Study(StudyOptions o, IProgressSink progress)
     UdaPart UdaRun(string src, string tgt)
     {
         var s = o.Size;
-        return Part($"uda-{src}-to-{tgt}", new { src, tgt, s.Digits, s.UdaSize, s.UdaFrozenEpochs, s.UdaFineTuneEpochs, s.DannBatch, o.Seed, DannOptions.DefaultAverageFrom,
-                                                Recipe.UdaTextureBlend, s.TsnePoints, s.TsneIterations, color_jitter = Jitter(src) }, dir =>
+        return Part($"uda-{src}-to-{tgt}", new
         {
-            using var source = DomainData.Load(src, o.DataRoot, s.Digits, 0.1, o.Seed);
-            using var target = DomainData.Load(tgt, o.DataRoot, s.Digits, 0.1, o.Seed);
-            var options = new Uda.UdaOptions(src, tgt, ImageSize: s.UdaSize, FrozenEpochs: s.UdaFrozenEpochs, FineTuneEpochs: s.UdaFineTuneEpochs, Batch: s.DannBatch,
-                                             TextureBlend: Recipe.UdaTextureBlend, ColorJitter: Jitter(src), Seed: o.Seed);
-            var r = Uda.UdaRun.TrainAndEvaluate(source, target, options, dir, progress, logDir: LogDirOf($"uda-{src}-to-{tgt}"));
-            var (model, _, transform) = Uda.UdaRun.LoadModel(r.Checkpoint);
-            var tsne = Tsne(dir, "tsne-uda", model.Features, transform, $"improved UDA {src}→{tgt}", source, target);
-            File.Delete(r.Checkpoint);
-            return new UdaPart(src, tgt, r.Target.Accuracy, r.Source.Accuracy, r.Seconds, tsne);
-        });
+            src,
+            tgt,
+            s.Digits,
+            s.UdaSize,
+            s.UdaFrozenEpochs,
+            s.UdaFineTuneEpochs,
+            s.DannBatch,
+            o.Seed,
+            DannOptions.DefaultAverageFrom,
+            Recipe.UdaTextureBlend,
+            s.TsnePoints,
+            s.TsneIterations,
+            color_jitter = Jitter(src)
+        }, dir =>
+{
+using var source = DomainData.Load(src, o.DataRoot, s.Digits, 0.1, o.Seed);
+using var target = DomainData.Load(tgt, o.DataRoot, s.Digits, 0.1, o.Seed);
+var options = new Uda.UdaOptions(src, tgt, ImageSize: s.UdaSize, FrozenEpochs: s.UdaFrozenEpochs, FineTuneEpochs: s.UdaFineTuneEpochs, Batch: s.DannBatch,
+         TextureBlend: Recipe.UdaTextureBlend, ColorJitter: Jitter(src), Seed: o.Seed);
+var r = Uda.UdaRun.TrainAndEvaluate(source, target, options, dir, progress, logDir: LogDirOf($"uda-{src}-to-{tgt}"));
+var (model, _, transform) = Uda.UdaRun.LoadModel(r.Checkpoint);
+var tsne = Tsne(dir, "tsne-uda", model.Features, transform, $"improved UDA {src}→{tgt}", source, target);
+File.Delete(r.Checkpoint);
+return new UdaPart(src, tgt, r.Target.Accuracy, r.Source.Accuracy, r.Seconds, tsne);
+});
     }
 
     void UdaSection(ReportWriter report, DirectionParts forward, DirectionParts backward)

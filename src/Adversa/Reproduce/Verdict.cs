@@ -1,3 +1,4 @@
+using Adversa.Tsne;
 using System.Globalization;
 using Adversa.Metrics;
 

@@ -1,3 +1,4 @@
+using Adversa.Common;
 using System.Diagnostics;
 using Adversa.Data;
 using Adversa.Plots;

@@ -1,3 +1,4 @@
+using Adversa.Common;
 using Adversa.Data;
 using Adversa.Training;
 using static TorchSharp.torch;

@@ -1,3 +1,5 @@
+using Adversa.Adaptation;
+using Adversa.Common;
 using Adversa.Backbones;
 using Adversa.Dann;
 using TorchSharp.Modules;
@@ -13,7 +15,7 @@ namespace Adversa.Uda;
 /// 50 channels: the same 800-d latent vector as DANN), and DANN's class and domain classifiers, the domain one
 /// behind the gradient reversal layer.
 /// </summary>
-public sealed class UdaModel : Module<Tensor, Tensor>
+public sealed class UdaModel : Module<Tensor, Tensor>, IAdaptationModel
 {
     public const int HeadChannels = 128;
 

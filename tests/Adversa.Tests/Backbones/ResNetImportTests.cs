@@ -1,3 +1,4 @@
+using Adversa.Common;
 using Adversa.Backbones;
 using Microsoft.ML.OnnxRuntime;
 using static TorchSharp.torch;

@@ -1,3 +1,4 @@
+using Adversa.Common;
 using Adversa.Cli.Commands;
 using Adversa.Data;
 using Adversa.Tests.Fixtures;
@@ -134,9 +135,9 @@ public class CliTests
     [Fact]
     public void CudaOnCpuBuildIsAClearError()
     {
-        var e = Assert.Throws<Adversa.Common.AdversaException>(() => Adversa.Training.Runtime.SelectDevice("cuda"));
+        var e = Assert.Throws<Adversa.Common.AdversaException>(() => Runtime.SelectDevice("cuda"));
         Assert.Contains("--device cuda: this build uses TorchSharp's CPU backend; rebuild with -p:AdversaBackend=cuda", e.Message);
-        Assert.Equal(TorchSharp.DeviceType.CPU, Adversa.Training.Runtime.Device.type); // a refused device changes nothing
+        Assert.Equal(TorchSharp.DeviceType.CPU, Runtime.Device.type); // a refused device changes nothing
     }
 }
 

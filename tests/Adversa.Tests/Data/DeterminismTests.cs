@@ -1,3 +1,4 @@
+using Adversa.Common;
 using System.Diagnostics;
 using Adversa.Data;
 using Adversa.Data.Synthetic;
@@ -46,16 +47,16 @@ public class DeterminismTests
 
         // Interrupted after 3 of its 8 steps in this process, then finished by a fresh one with --resume.
         int threads = TorchSharp.torch.get_num_threads();
-        Adversa.Training.Runtime.Configure(1, 1);
+        Runtime.Configure(1, 1);
         try
         {
-        using (var src = Adversa.Adaptation.DomainData.Load("synth-svhn", null, 256, 0.1, 1))
-        using (var tgt = Adversa.Adaptation.DomainData.Load("synth-mnistm", null, 256, 0.1, 1))
-        {
-            var trainer = new Adversa.Dann.DannTrainer(src, tgt, new Adversa.Dann.DannOptions("synth-svhn", "synth-mnistm", Epochs: 2, Batch: 64, Width: 8));
-            var partial = Adversa.Training.TrainingLoop.Run(trainer, new Adversa.Training.LoopOptions(2, resumed, StopAfterSteps: 3), Adversa.Training.NullProgress.Instance);
-            Assert.False(partial.Completed);
-        }
+            using (var src = Adversa.Adaptation.DomainData.Load("synth-svhn", null, 256, 0.1, 1))
+            using (var tgt = Adversa.Adaptation.DomainData.Load("synth-mnistm", null, 256, 0.1, 1))
+            {
+                var trainer = new Adversa.Dann.DannTrainer(src, tgt, new Adversa.Dann.DannOptions("synth-svhn", "synth-mnistm", Epochs: 2, Batch: 64, Width: 8));
+                var partial = Adversa.Training.TrainingLoop.Run(trainer, new Adversa.Training.LoopOptions(2, resumed, StopAfterSteps: 3), NullProgress.Instance);
+                Assert.False(partial.Completed);
+            }
         }
         finally { TorchSharp.torch.set_num_threads(threads); }
         RunProcess([.. train, "--out", resumed, "--resume"]);

@@ -27,7 +27,7 @@ public static class MatV5Writer
     static byte[] Matrix(string name, int[] dims, object data)
     {
         var body = new MemoryStream();
-        int cls = data is byte[] ? 9 : 6;
+        int cls = data is byte[]? 9 : 6;
         Element(body, 6, [.. BitConverter.GetBytes(cls), .. BitConverter.GetBytes(0)]);
         Element(body, 5, dims.SelectMany(BitConverter.GetBytes).ToArray());
         Element(body, 1, Encoding.ASCII.GetBytes(name));

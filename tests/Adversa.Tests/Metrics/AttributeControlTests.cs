@@ -1,3 +1,4 @@
+using Adversa.Common;
 using Adversa.Data.Synthetic;
 using Adversa.Metrics;
 using Adversa.Training;

@@ -73,7 +73,6 @@ public class ReproduceTests
         var part = Directory.GetDirectories(Path.Combine(dir.Path, "parts"), "dann-*-dann").First();
         var marker = Path.Combine(part, "done.json");
         File.WriteAllText(marker, File.ReadAllText(marker).Replace("\"settings\": {", "\"settings\": { \"older\": true,"));
-        Assert.Contains("older", File.ReadAllText(marker));
         File.WriteAllText(Path.Combine(part, "checkpoint.zip"), "not a checkpoint");
         (code, output, err) = CliTests.Run("reproduce", "--size", "tiny", "--out", dir.Path);
         Assert.True(code == 0, err);

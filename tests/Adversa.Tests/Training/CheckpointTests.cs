@@ -1,3 +1,4 @@
+using Adversa.Common;
 using System.IO.Compression;
 using System.Text.Json.Nodes;
 using Adversa.Adaptation;

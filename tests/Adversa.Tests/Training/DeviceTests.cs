@@ -1,3 +1,4 @@
+using Adversa.Common;
 using Adversa.Adaptation;
 using Adversa.Acgan;
 using Adversa.Dann;

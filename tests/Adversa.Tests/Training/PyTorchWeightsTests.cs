@@ -1,3 +1,4 @@
+using Adversa.Interop;
 using System.Text.Json.Nodes;
 using Adversa.Acgan;
 using Adversa.Adaptation;

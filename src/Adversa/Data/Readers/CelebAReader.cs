@@ -22,7 +22,9 @@ public static class CelebAReader
         {
             int wanted = split switch
             {
-                "train" => 0, "valid" or "val" => 1, "test" => 2,
+                "train" => 0,
+                "valid" or "val" => 1,
+                "test" => 2,
                 _ => throw new AdversaException($"CelebA split must be train, valid, test or all, not '{split}'")
             };
             var partition = ReadPartition(Path.Combine(root, "list_eval_partition.txt"));

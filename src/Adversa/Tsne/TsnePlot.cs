@@ -1,14 +1,14 @@
 using Adversa.Data;
 using ScottPlot;
 
-namespace Adversa.Plots;
+namespace Adversa.Tsne;
 
 /// <summary>The study's latent-space figure: the same 2-D embedding twice, coloured by domain and by class.</summary>
 public static class TsnePlot
 {
     public static void Save(string path, double[] embedding, int[] domains, int[] labels, IReadOnlyList<string> domainNames, string title)
     {
-        PlotStyle.Apply();
+        Plots.PlotStyle.Apply();
         int n = labels.Length;
         var byDomain = new Plot();
         var domainColours = new[] { Colors.DodgerBlue, Colors.OrangeRed, Colors.SeaGreen, Colors.Purple };

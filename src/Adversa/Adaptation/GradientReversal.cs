@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace Adversa.Dann;
+namespace Adversa.Adaptation;
 
 /// <summary>
 /// The gradient reversal layer of Ganin &amp; Lempitsky: identity on the way forward, gradient multiplied by

@@ -1,10 +1,11 @@
+using Adversa.Common;
 using System.Text;
 using Adversa.Acgan;
 using Adversa.Dann;
 using Adversa.Gan;
 using static TorchSharp.torch;
 
-namespace Adversa.Plots;
+namespace Adversa.Summary;
 
 /// <summary>The sizes a model was trained with, so its summary shows it as trained; null fields take the defaults.</summary>
 public sealed record ModelShapes(DcganOptions? Gan = null, int DannWidth = 32, int DannImageSize = 32, int UdaImageSize = 32, int UdaTopStages = 3);

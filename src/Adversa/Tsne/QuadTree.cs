@@ -1,4 +1,4 @@
-namespace Adversa.Metrics;
+namespace Adversa.Tsne;
 
 /// <summary>
 /// The Barnes-Hut quadtree of t-SNE: each cell keeps its point count and centre of mass, so a far cell's

@@ -1,7 +1,7 @@
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 
-namespace Adversa.Dann;
+namespace Adversa.Adaptation;
 
 /// <summary>An extra loss on the unlabelled target rows, its weight at this step, and what to log about it.</summary>
 public sealed record TargetTerm(Tensor Loss, double Weight, (string Name, double Value)[] Metrics);

@@ -1,3 +1,4 @@
+using Adversa.Common;
 using System.Globalization;
 using Adversa.Data;
 using Adversa.Metrics;
@@ -5,7 +6,7 @@ using Adversa.Plots;
 using Adversa.Training;
 using static TorchSharp.torch;
 
-namespace Adversa.Adaptation;
+namespace Adversa.Tsne;
 
 /// <summary>What <c>adversa tsne</c> computes: latent features of both domains' evaluation images, embedded and plotted.</summary>
 public sealed record LatentSpaceReport(int PointsPerDomain, double KlDivergence, double Trustworthiness, double Seconds, string Figure, string Csv);
@@ -38,7 +39,7 @@ public static class LatentSpace
         }
         using var all = cat(latent, 0);
         foreach (var t in latent) t.Dispose();
-        var result = Tsne.Fit(all, options ?? new TsneOptions(Seed: seed), progress);
+        var result = BarnesHutTsne.Fit(all, options ?? new TsneOptions(Seed: seed), progress);
         double trust = Trustworthiness.Compute(all, result.Embedding, 5);
         TsnePlot.Save(figurePath, result.Embedding, domains.ToArray(), labels.ToArray(), [source.Name, target.Name], title);
         var csv = Path.ChangeExtension(figurePath, ".csv");

@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace Adversa.Metrics;
+namespace Adversa.Tsne;
 
 /// <summary>
 /// Trustworthiness of an embedding (Venna &amp; Kaski; scikit-learn's definition): 1 minus a penalty for points that

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 
-namespace Adversa.Training;
+namespace Adversa.Common;
 
 /// <summary>
 /// Where long-running work reports progress. The CLI picks a live bar on a terminal and

@@ -1,7 +1,7 @@
-using Adversa.Metrics;
+using Adversa.Tsne;
 using static TorchSharp.torch;
 
-namespace Adversa.Tests.Metrics;
+namespace Adversa.Tests.Tsne;
 
 public class TsneTests
 {
@@ -18,7 +18,7 @@ public class TsneTests
     public void SeparatedClustersStaySeparated()
     {
         var (x, labels) = Clusters(5, 60, 20, seed: 1);
-        var result = Tsne.Fit(x, new TsneOptions(Perplexity: 20, Iterations: 500, Seed: 1));
+        var result = BarnesHutTsne.Fit(x, new TsneOptions(Perplexity: 20, Iterations: 500, Seed: 1));
         double trust = Trustworthiness.Compute(x, result.Embedding, 5);
         Assert.True(trust > 0.9, $"trustworthiness {trust:F3}");
         // Every point's nearest embedded neighbour belongs to its own cluster.
@@ -44,11 +44,11 @@ public class TsneTests
     {
         var (x, _) = Clusters(3, 50, 10, seed: 2, spread: 3);
         int k = 45;
-        var (_, distances) = Tsne.NearestNeighbours(x, k);
-        var p = Tsne.Affinities(distances, 150, k, perplexity: 15);
+        var (_, distances) = BarnesHutTsne.NearestNeighbours(x, k);
+        var p = BarnesHutTsne.Affinities(distances, 150, k, perplexity: 15);
         for (int i = 0; i < 150; i++)
         {
-            Assert.Equal(Math.Log(15), Tsne.RowEntropy(p, i, k), 3);
+            Assert.Equal(Math.Log(15), BarnesHutTsne.RowEntropy(p, i, k), 3);
             Assert.Equal(1.0, p.AsSpan(i * k, k).ToArray().Sum(), 6);
         }
     }
@@ -57,8 +57,8 @@ public class TsneTests
     public void SameSeedSameEmbedding()
     {
         var (x, _) = Clusters(3, 40, 8, seed: 3);
-        var a = Tsne.Fit(x, new TsneOptions(Perplexity: 10, Iterations: 300, Seed: 4));
-        var b = Tsne.Fit(x, new TsneOptions(Perplexity: 10, Iterations: 300, Seed: 4));
+        var a = BarnesHutTsne.Fit(x, new TsneOptions(Perplexity: 10, Iterations: 300, Seed: 4));
+        var b = BarnesHutTsne.Fit(x, new TsneOptions(Perplexity: 10, Iterations: 300, Seed: 4));
         Assert.Equal(a.Embedding, b.Embedding);
     }
 

@@ -1,8 +1,9 @@
+using Adversa.Common;
 using static TorchSharp.torch;
 
-namespace Adversa.Metrics;
+namespace Adversa.Tsne;
 
-/// <summary>Settings of <see cref="Tsne"/>; the defaults are scikit-learn's (1.2).</summary>
+/// <summary>Settings of <see cref="BarnesHutTsne"/>; the defaults are scikit-learn's (1.2).</summary>
 public sealed record TsneOptions(
     double Perplexity = 30,
     int Iterations = 1000,
@@ -26,9 +27,9 @@ public sealed record TsneResult(double[] Embedding, double KlDivergence, double 
 /// then gradient descent with early exaggeration, momentum and per-coordinate gains, the repulsive forces
 /// approximated with a quadtree (θ = 0.5). O(N log N) per iteration.
 /// </summary>
-public static class Tsne
+public static class BarnesHutTsne
 {
-    public static TsneResult Fit(Tensor data, TsneOptions? options = null, Training.IProgressSink? progress = null)
+    public static TsneResult Fit(Tensor data, TsneOptions? options = null, IProgressSink? progress = null)
     {
         var o = options ?? new TsneOptions();
         var clock = System.Diagnostics.Stopwatch.StartNew();

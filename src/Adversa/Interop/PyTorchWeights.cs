@@ -4,11 +4,12 @@ using Adversa.Acgan;
 using Adversa.Common;
 using Adversa.Dann;
 using Adversa.Gan;
+using Adversa.Training;
 using Adversa.Uda;
 using TorchSharp.PyBridge;
 using static TorchSharp.torch;
 
-namespace Adversa.Training;
+namespace Adversa.Interop;
 
 /// <summary>What <see cref="PyTorchWeights.Export"/> wrote.</summary>
 public sealed record ExportResult(string Kind, string Weights, string Sidecar, int Tensors);

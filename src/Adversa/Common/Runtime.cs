@@ -2,7 +2,7 @@ using Adversa.Common;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Adversa.Training;
+namespace Adversa.Common;
 
 /// <summary>Process-wide settings shared by every command: device, threads and the global seed.</summary>
 public static class Runtime
@@ -15,7 +15,7 @@ public static class Runtime
     /// <summary>
     /// The device every model, batch, feature cache and metric input goes to (the one place that says where work runs).
     /// Set by <see cref="SelectDevice"/>; models are moved with <see cref="ToDevice{T}(T)"/>, data with <see cref="ToDevice(Tensor)"/>
-    /// (<see cref="Data.ImageTransform.Apply"/> and the data loader's labels call it), and tensors made without a device go there too.
+    /// (the image transform and the data loader's labels call it), and tensors made without a device go there too.
     /// </summary>
     public static Device Device { get; private set; } = CPU;
 

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Adversa.Training;
+namespace Adversa.Common;
 
 /// <summary>How <see cref="MemoryHygiene"/> gives memory back.</summary>
 public enum HygieneMode
