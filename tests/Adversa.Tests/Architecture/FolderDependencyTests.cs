@@ -1,3 +1,4 @@
+using Adversa.Tests.Fixtures;
 using System.Text.RegularExpressions;
 
 namespace Adversa.Tests.Architecture;
@@ -12,7 +13,7 @@ public class FolderDependencyTests
     [Fact]
     public void LibraryFoldersFormNoCycle()
     {
-        var src = Path.Combine(RepoRoot(), "src", "Adversa");
+        var src = Path.Combine(Repo.Root, "src", "Adversa");
         var folders = Directory.GetDirectories(src).Select(Path.GetFileName).Where(f => f is not ("bin" or "obj")).Cast<string>().ToArray();
         var edges = folders.ToDictionary(f => f, f => new HashSet<string>());
         var pattern = new Regex($@"\b(?:using\s+Adversa\.|Adversa\.|(?<![\w.]))({string.Join("|", folders)})\.[A-Z]|using\s+Adversa\.({string.Join("|", folders)});");
@@ -43,12 +44,5 @@ public class FolderDependencyTests
         foreach (var f in folders.Order())
             if (state[f] == 0 && Visit(f) is { } cycle) Assert.Fail($"folders depend on each other in a cycle: {cycle}");
         Assert.Contains("Common", edges["Data"]); // the scan does see references
-    }
-
-    static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (Directory.Exists(Path.Combine(dir.FullName, "src", "Adversa"))) return dir.FullName;
-        throw new InvalidOperationException("no src/Adversa above the test assembly");
     }
 }

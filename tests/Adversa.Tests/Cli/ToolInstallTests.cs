@@ -5,12 +5,6 @@ namespace Adversa.Tests.Cli;
 
 public class ToolInstallTests
 {
-    static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "scripts", "install-tool.sh"))) return dir.FullName;
-        throw new InvalidOperationException("no scripts/install-tool.sh above the test assembly");
-    }
 
     static (int Code, string Output) Exec(string file, params string[] args)
     {
@@ -28,7 +22,7 @@ public class ToolInstallTests
     public void InstalledToolRunsAsAdversa()
     {
         using var dir = new TempDir();
-        var (code, output) = Exec("bash", Path.Combine(RepoRoot(), "scripts", "install-tool.sh"), "--tool-path", dir["tools"], "--no-build");
+        var (code, output) = Exec("bash", Path.Combine(Repo.Root, "scripts", "install-tool.sh"), "--tool-path", dir["tools"], "--no-build");
         Assert.True(code == 0, output);
         Assert.Contains("successfully installed", output);
         var adversa = Path.Combine(dir["tools"], "adversa");
