@@ -12,7 +12,7 @@ public class SharedDataTests
         DatasetCatalog.Load(new DatasetRequest(name, split, limit, SharedData.Root));
 
     [Fact]
-    public void Mnist()
+    public void MnistHas60000ImagesWithTheOfficialLabelsAndClassCounts()
     {
         using var set = Load("mnist");
         Assert.Equal(60_000, set.Count);
@@ -41,7 +41,7 @@ public class SharedDataTests
     }
 
     [Fact]
-    public void Usps()
+    public void UspsHas7291ImagesWithTheOfficialClassCounts()
     {
         using var set = Load("usps");
         Assert.Equal(7291, set.Count);

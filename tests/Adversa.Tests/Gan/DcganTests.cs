@@ -16,7 +16,7 @@ public class DcganTests
     static GanTrainOptions Options(int epochs) => new(Tiny, Epochs: epochs, Batch: 8, Seed: 5);
 
     [Fact]
-    public void ShapesAndInitialisation()
+    public void GeneratorAndDiscriminatorHaveDcganShapesAndInitialisation()
     {
         var g = new DcganGenerator(new DcganOptions());
         var d = new DcganDiscriminator(new DcganOptions());

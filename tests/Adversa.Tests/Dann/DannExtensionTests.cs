@@ -8,81 +8,6 @@ using static TorchSharp.torch;
 
 namespace Adversa.Tests.Dann;
 
-public class GradientReversalTests
-{
-    [Fact]
-    public void ForwardIsIdentityAndGradientIsExactlyMinusLambdaTimesUpstream()
-    {
-        using var x = tensor(new float[] { 0.5f, -1.25f, 3f }, requires_grad: true);
-        using var y = GradientReversal.Apply(x, 0.75);
-        Assert.Equal(x.data<float>().ToArray(), y.data<float>().ToArray());
-        using var upstream = tensor(new float[] { 2f, -4f, 1f });
-        y.backward([upstream]);
-        Assert.Equal(new[] { -1.5f, 3f, -0.75f }, x.grad!.data<float>().ToArray());
-    }
-
-    [Fact]
-    public void OnlyTheReversedPathIsFlipped()
-    {
-        // loss = sum(x) + sum(GRL(x) * 2): d/dx = 1 + 2 * (-lambda)
-        using var x = tensor(new float[] { 1f, 2f }, requires_grad: true);
-        using var loss = x.sum() + GradientReversal.Apply(x, 0.5).mul(2).sum();
-        loss.backward();
-        Assert.Equal(new[] { 0f, 0f }, x.grad!.data<float>().ToArray());
-    }
-
-    [Theory]
-    [InlineData(0.0, 0.0)]
-    [InlineData(0.1, 0.46211715726)]
-    [InlineData(0.5, 0.98661429815)]
-    [InlineData(1.0, 0.99990920426)]
-    public void LambdaScheduleMatchesGanin(double p, double expected) =>
-        Assert.Equal(expected, GradientReversal.Schedule(p), 9);
-
-    [Fact]
-    public void AnnealedLearningRate() =>
-        Assert.Equal(0.01 / Math.Pow(6, 0.75), GradientReversal.AnnealedLearningRate(0.01, 0.5), 12);
-}
-
-public class DannTrainingTests
-{
-    /// <summary>
-    /// The same DANN run with the reversal switched off (lambda 0: the domain classifier learns, the features ignore it)
-    /// and on at the default strength (0.3). With reversal the domain classifier ends around chance, without it near
-    /// certainty; the class is still learnt.
-    /// </summary>
-    [Fact]
-    public void ReversalDrivesTheDomainClassifierTowardChanceWhileTheClassIsLearnt()
-    {
-        using var source = DomainData.Load("synth-svhn", null, 1280, 0.1, seed: 3);
-        using var target = DomainData.Load("synth-mnistm", null, 1280, 0.1, seed: 3);
-        var final = new Dictionary<double, (double DomainAcc, double DomainLoss, double SourceAcc)>();
-        foreach (var lambdaMax in new[] { 0.0, 0.3 })
-        {
-            using var dir = new TempDir();
-            var trainer = new DannTrainer(source, target, new DannOptions("synth-svhn", "synth-mnistm", AdaptationMethod.Dann, Epochs: 3, Batch: 64,
-                                                                           LambdaMax: lambdaMax, Seed: 3));
-            TrainingLoop.Run(trainer, new LoopOptions(3, dir.Path), NullProgress.Instance);
-            double domainAcc = trainer.State.History["domain_acc"].TakeLast(15).Average();
-            double domainLoss = trainer.State.History["domain_loss"].TakeLast(15).Average();
-            // Source accuracy as measured on the training batches (batch statistics); see the DANN issue's note on
-            // evaluation-mode batch norm under the adversarial game.
-            final[lambdaMax] = (domainAcc, domainLoss, trainer.State.History["train_acc"].TakeLast(15).Average());
-        }
-        Assert.True(final[0.0].DomainAcc > 0.9, $"without reversal the domain classifier should win: {final[0.0].DomainAcc:P1}");
-        // The game oscillates around chance (CI once ended a window at 26%, i.e. the features had overshot), so the
-        // claim is that the domain classifier does not win: accuracy well below the no-reversal run's, loss at or
-        // above chance level (ln 2 = 0.69) where without reversal it goes to zero.
-        Assert.True(final[0.3].DomainAcc < 0.75, $"with reversal the domain classifier should not win: {final[0.3].DomainAcc:P1}");
-        Assert.True(final[0.3].DomainLoss > 0.5 && final[0.0].DomainLoss < 0.3,
-                    $"domain loss with reversal {final[0.3].DomainLoss:F3}, without {final[0.0].DomainLoss:F3}");
-        // Multi-threaded kernels make the adversarial run differ slightly between machines (48% to 60% seen), so the
-        // bound is relative: the class is still learnt, well above chance (10%) and at least half as well as without reversal.
-        Assert.True(final[0.3].SourceAcc > 0.3 && final[0.3].SourceAcc > 0.5 * final[0.0].SourceAcc,
-                    $"source accuracy with reversal {final[0.3].SourceAcc:P1} (without: {final[0.0].SourceAcc:P1})");
-    }
-}
-
 public class DannExtensionTests
 {
     [Fact]
@@ -217,28 +142,5 @@ public class DannExtensionTests
                 entropy[weight] = AdversarialStep.Entropy(model.forward(batch)).item<float>();
         }
         Assert.True(entropy[1.0] < entropy[0.0], $"target entropy with the loss {entropy[1.0]:F3}, without {entropy[0.0]:F3}");
-    }
-}
-
-public class BatchNormRecalibrationTests
-{
-    [Fact]
-    public void RunningStatisticsBecomeThoseOfTheGivenDomain()
-    {
-        // A DANN model evaluated on images whose transformed pixels are a constant c per channel: after
-        // recalibration the first batch norm's running mean is exactly the mean of conv1's max-pooled response to them.
-        using var images = TorchSharp.torch.full([64, 3, 32, 32], (byte)200, dtype: ScalarType.Byte);
-        using var set = new Adversa.Data.ImageSet("flat", images.clone(), zeros(64, dtype: ScalarType.Int64));
-        var model = new DannModel();
-        BatchNormRecalibration.Apply(model, set, model.Transform, batch: 32);
-        Assert.False(model.training);
-        var bn1 = model.state_dict()["features.bn1.running_mean"];
-        using var x = model.Transform.Apply(images.narrow(0, 0, 1));
-        Tensor conv;
-        using (no_grad())
-            conv = model.named_modules().Single(m => m.name == "features.conv1").module is TorchSharp.Modules.Conv2d c ? c.forward(x) : throw new InvalidOperationException();
-        var expected = TorchSharp.torch.nn.functional.max_pool2d(conv, 2).mean([0, 2, 3]);
-        Assert.True((bn1 - expected).abs().max().item<float>() < 1e-4, "running mean should equal the domain's conv1 mean");
-        Assert.Equal(2L, model.state_dict()["features.bn1.num_batches_tracked"].item<long>());
     }
 }
