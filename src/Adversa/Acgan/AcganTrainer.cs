@@ -25,66 +25,39 @@ public sealed record AcganTrainOptions(
     double InstanceNoise = 0.0,
     long Seed = 1,
     double AverageFrom = 1,
-    string DiffAugmentation = "");
+    string DiffAugmentation = "",
+    double Beta2 = 0.999) : IGanTrainSettings;
 
 /// <summary>
 /// ACGAN (Odena et al. 2017) on binary face attributes. D learns real/fake and the attributes of real and fake
 /// images; G learns to fool D and to make D read back the attributes it was asked for.
 /// </summary>
-public sealed class AcganTrainer : ITrainer
+public sealed class AcganTrainer : GanTrainer
 {
     public const string Kind = "acgan";
 
-    readonly DataLoader _loader;
     readonly AcganTrainOptions _o;
     readonly long[] _columns;
-    readonly Tensor _fixedNoise;
-    readonly string[] _augment;
 
-    public DcganGenerator G { get; }
+    public AcganDiscriminator D => (AcganDiscriminator)Discriminator;
 
-    /// <summary>The generator's weights averaged over the steps after <see cref="AcganTrainOptions.AverageFrom"/> of training; null when off.</summary>
-    public WeightAverage? Average { get; }
+    public AcganTrainer(ImageSet data, AcganTrainOptions o) : this(data, Conditioned(data, o)) { }
 
-    /// <summary>The generator that samples, figures and metrics use: the averaged one once averaging has begun, else <see cref="G"/>.</summary>
-    public DcganGenerator Reported => Average is { Count: > 0 } ? (DcganGenerator)Average.Averaged : G;
+    AcganTrainer(ImageSet data, (AcganTrainOptions Options, long[] Columns) c)
+        : base(Kind, data, c.Options, c.Options, () => AcganGenerator.Create(c.Options.Model), () => new AcganDiscriminator(c.Options.Model), sampleCount: 10)
+        => (_o, _columns) = c;
 
-    long TotalSteps => (long)BatchesPerEpoch * _o.Epochs;
-    public AcganDiscriminator D { get; }
-    public TorchSharp.Modules.Adam OptG { get; }
-    public TorchSharp.Modules.Adam OptD { get; }
-    public Checkpoint State { get; }
-    public int BatchesPerEpoch => _loader.BatchesPerEpoch;
-    public int ImagesPerStep => _o.Batch;
-
-    public AcganTrainer(ImageSet data, AcganTrainOptions o)
+    /// <summary>The options with the generator's condition size set, and the attribute columns; refused before any model is built.</summary>
+    static (AcganTrainOptions, long[]) Conditioned(ImageSet data, AcganTrainOptions o)
     {
         if (data.Attributes is null) throw new AdversaException($"{data.Name} has no attributes; ACGAN needs a face dataset such as synth-faces or celeba");
         if (o.Attributes.Length == 0) throw new AdversaException("name at least one --attribute");
-        _o = o with { Model = o.Model with { ConditionSize = o.Attributes.Length } };
-        _augment = DiffAugment.Parse(o.DiffAugmentation);
-        _columns = o.Attributes.Select(a => (long)data.AttributeIndex(a)).ToArray();
-        manual_seed(o.Seed);
-        G = AcganGenerator.Create(_o.Model).ToDevice();
-        D = new AcganDiscriminator(_o.Model).ToDevice();
-        OptG = optim.Adam(G.parameters(), o.LearningRate, o.Beta1, 0.999);
-        OptD = optim.Adam(D.parameters(), o.LearningRate, o.Beta1, 0.999);
-        _loader = GanSetup.Loader(data, o.Batch, o.Seed);
-        _fixedNoise = GanSetup.FixedNoise(10, _o.Model.LatentSize, o.Seed);
-        State = GanSetup.State(Kind, _o, data, G, D, OptG, OptD);
-        Average = GanSetup.GeneratorAverage(State, o.AverageFrom, () => AcganGenerator.Create(_o.Model));
+        var columns = o.Attributes.Select(a => (long)data.AttributeIndex(a)).ToArray();
+        return (o with { Model = o.Model with { ConditionSize = o.Attributes.Length } }, columns);
     }
 
-    /// <summary>What D sees of an image: differentiable augmentation (when on), then instance noise.</summary>
-    Tensor Seen(Tensor x) => GanSetup.Noisy(DiffAugment.Apply(x, _augment), _o.InstanceNoise);
-
-    public IEnumerable<Batch> Batches(int epoch, int skipBatches) => _loader.Epoch(epoch, skipBatches);
-
-    public IReadOnlyList<(string Name, double Value)> Step(Batch batch, int epoch, long step)
+    protected override IReadOnlyList<(string Name, double Value)> Update(Batch batch)
     {
-        new StepDecay(_o.LearningRate, _o.LrDecayEvery, _o.LrDecayFactor).Apply(epoch, OptG, OptD);
-        G.train();
-        D.train();
         var real = batch.Images;
         long n = real.shape[0];
         var realAttrs = batch.Attributes!.index_select(1, tensor(_columns));
@@ -93,20 +66,21 @@ public sealed class AcganTrainer : ITrainer
         var fakeAttrs = bernoulli(full([n, _columns.Length], 0.5f));
         var fake = G.forward(AcganGenerator.Input(randn(n, _o.Model.LatentSize), fakeAttrs));
 
+        // D: real/fake as the DCGAN's, plus reading back the attributes of real and generated faces.
         OptD.zero_grad();
         var (realAdv, realAux) = D.forward(Seen(real));
         var (fakeAdv, fakeAux) = D.forward(Seen(fake.detach()));
-        var lossD = F.binary_cross_entropy_with_logits(realAdv, TorchSharp.torch.full(n, _o.RealLabel)) + F.binary_cross_entropy_with_logits(fakeAdv, zerosT)
+        var lossD = F.binary_cross_entropy_with_logits(realAdv, RealTargets(n)) + F.binary_cross_entropy_with_logits(fakeAdv, zerosT)
                     + _o.AuxWeight * (F.binary_cross_entropy_with_logits(realAux, realAttrs) + F.binary_cross_entropy_with_logits(fakeAux, fakeAttrs));
         lossD.backward();
         OptD.step();
 
+        // G: fool D and make it read back the attributes G was asked for.
         OptG.zero_grad();
         var (genAdv, genAux) = D.forward(Seen(fake));
         var lossG = F.binary_cross_entropy_with_logits(genAdv, ones) + _o.AuxWeight * F.binary_cross_entropy_with_logits(genAux, fakeAttrs);
         lossG.backward();
         OptG.step();
-        Average?.AfterStep(G, step, TotalSteps, _o.AverageFrom);
 
         return
         [
@@ -118,15 +92,13 @@ public sealed class AcganTrainer : ITrainer
         ];
     }
 
-    public void EndEpoch(int epoch, string outDir, IProgressSink progress)
+    public override void EndEpoch(int epoch, string outDir, IProgressSink progress)
     {
         var path = Path.Combine(outDir, "samples", $"epoch_{epoch + 1:D3}.png");
-        SavePairs(Reported, _fixedNoise, _columns.Length, 0, path);
+        SavePairs(Reported, FixedNoise, _columns.Length, 0, path);
         progress.Log($"samples {path} (top row: {_o.Attributes[0]} off, bottom row: on)");
         EpochImage = path;
     }
-
-    public string? EpochImage { get; private set; }
 
     /// <summary>Rebuilds the generator an ACGAN checkpoint reports (its weight average when it has one); returns it with the attributes it was trained on.</summary>
     public static (DcganGenerator G, string[] Attributes) LoadReported(string checkpoint)

@@ -22,73 +22,38 @@ public sealed record GanTrainOptions(
     double InstanceNoise = 0.0,
     long Seed = 1,
     double AverageFrom = 1,
-    string DiffAugmentation = "");
+    string DiffAugmentation = "") : IGanTrainSettings;
 
 /// <summary>
 /// The DCGAN step of Radford et al. / pytorch/examples: update D on a real and a fake batch
 /// (BCE on logits), then update G to make D call its fakes real (the non-saturating loss).
 /// </summary>
-public sealed class DcganTrainer : ITrainer
+public sealed class DcganTrainer : GanTrainer
 {
     public const string Kind = "dcgan";
-    public static readonly ImageTransform Transform = new(64, 3, Normalization.MinusOneToOne);
 
-    readonly DataLoader _loader;
     readonly GanTrainOptions _o;
-    readonly Tensor _fixedNoise;
-    readonly string[] _augment;
 
-    public DcganGenerator G { get; }
-
-    /// <summary>The generator's weights averaged over the steps after <see cref="GanTrainOptions.AverageFrom"/> of training; null when off.</summary>
-    public WeightAverage? Average { get; }
-
-    /// <summary>The generator that samples, figures and metrics use: the averaged one once averaging has begun, else <see cref="G"/>.</summary>
-    public DcganGenerator Reported => Average is { Count: > 0 } ? (DcganGenerator)Average.Averaged : G;
-
-    long TotalSteps => (long)BatchesPerEpoch * _o.Epochs;
-    public DcganDiscriminator D { get; }
-    public TorchSharp.Modules.Adam OptG { get; }
-    public TorchSharp.Modules.Adam OptD { get; }
-    public Checkpoint State { get; }
-    public int BatchesPerEpoch => _loader.BatchesPerEpoch;
-    public int ImagesPerStep => _o.Batch;
+    public DcganDiscriminator D => (DcganDiscriminator)Discriminator;
 
     public DcganTrainer(ImageSet data, GanTrainOptions o)
-    {
-        _o = o;
-        _augment = DiffAugment.Parse(o.DiffAugmentation);
-        manual_seed(o.Seed);
-        G = new DcganGenerator(o.Model).ToDevice();
-        D = new DcganDiscriminator(o.Model).ToDevice();
-        OptG = optim.Adam(G.parameters(), o.LearningRate, o.Beta1, o.Beta2);
-        OptD = optim.Adam(D.parameters(), o.LearningRate, o.Beta1, o.Beta2);
-        _loader = GanSetup.Loader(data, o.Batch, o.Seed);
-        _fixedNoise = GanSetup.FixedNoise(32, o.Model.LatentSize, o.Seed);
-        State = GanSetup.State(Kind, o, data, G, D, OptG, OptD);
-        Average = GanSetup.GeneratorAverage(State, o.AverageFrom, () => new DcganGenerator(o.Model));
-    }
+        : base(Kind, data, o, o, () => new DcganGenerator(o.Model), () => new DcganDiscriminator(o.Model), sampleCount: 32) => _o = o;
 
-    public IEnumerable<Batch> Batches(int epoch, int skipBatches) => _loader.Epoch(epoch, skipBatches);
-
-    public IReadOnlyList<(string Name, double Value)> Step(Batch batch, int epoch, long step)
+    protected override IReadOnlyList<(string Name, double Value)> Update(Batch batch)
     {
-        new StepDecay(_o.LearningRate, _o.LrDecayEvery, _o.LrDecayFactor).Apply(epoch, OptG, OptD);
-        G.train();
-        D.train();
         var real = batch.Images;
         long n = real.shape[0];
         var ones = TorchSharp.torch.ones(n);
         var zerosT = TorchSharp.torch.zeros(n);
 
-        // (1) D: maximise log D(x) + log(1 - D(G(z))), optionally with one-sided label smoothing (real target < 1)
-        // and instance noise on D's inputs (both keep D from winning outright on easy data).
+        // (1) D: maximise log D(x) + log(1 - D(G(z))), optionally with one-sided label smoothing (real target < 1),
+        // instance noise and differentiable augmentation on D's inputs (all keep D from winning outright).
         OptD.zero_grad();
-        var realLogits = D.forward(Noisy(real));
-        var lossReal = F.binary_cross_entropy_with_logits(realLogits, TorchSharp.torch.full(n, _o.RealLabel));
+        var realLogits = D.forward(Seen(real));
+        var lossReal = F.binary_cross_entropy_with_logits(realLogits, RealTargets(n));
         var z = randn(n, _o.Model.LatentSize);
         var fake = G.forward(z);
-        var fakeLogits = D.forward(Noisy(fake.detach()));
+        var fakeLogits = D.forward(Seen(fake.detach()));
         var lossFake = F.binary_cross_entropy_with_logits(fakeLogits, zerosT);
         var lossD = lossReal + lossFake;
         lossD.backward();
@@ -96,11 +61,10 @@ public sealed class DcganTrainer : ITrainer
 
         // (2) G: maximise log D(G(z)).
         OptG.zero_grad();
-        var genLogits = D.forward(Noisy(fake));
+        var genLogits = D.forward(Seen(fake));
         var lossG = F.binary_cross_entropy_with_logits(genLogits, ones);
         lossG.backward();
         OptG.step();
-        Average?.AfterStep(G, step, TotalSteps, _o.AverageFrom);
 
         return
         [
@@ -111,18 +75,13 @@ public sealed class DcganTrainer : ITrainer
         ];
     }
 
-    /// <summary>What D sees of an image: differentiable augmentation (when on), then instance noise.</summary>
-    Tensor Noisy(Tensor x) => GanSetup.Noisy(DiffAugment.Apply(x, _augment), _o.InstanceNoise);
-
-    public void EndEpoch(int epoch, string outDir, IProgressSink progress)
+    public override void EndEpoch(int epoch, string outDir, IProgressSink progress)
     {
         var path = Path.Combine(outDir, "samples", $"epoch_{epoch + 1:D3}.png");
-        SaveGrid(Reported, _fixedNoise, path, columns: 8);
+        SaveGrid(Reported, FixedNoise, path, columns: 8);
         progress.Log($"samples {path}");
         EpochImage = path;
     }
-
-    public string? EpochImage { get; private set; }
 
     /// <summary>Rebuilds the generator a DCGAN checkpoint reports (its weight average when it has one) and loads its weights; eval mode.</summary>
     public static DcganGenerator LoadReported(string checkpoint)
