@@ -36,6 +36,7 @@ public sealed class AcganDiscriminator : Module<Tensor, (Tensor Adversarial, Ten
         DcganInit.Apply(this);
     }
 
+    /// <inheritdoc/>
     public override (Tensor Adversarial, Tensor Attributes) forward(Tensor x)
     {
         using var scope = NewDisposeScope();

@@ -56,6 +56,7 @@ public sealed class AcganTrainer : GanTrainer
         return (o with { Model = o.Model with { ConditionSize = o.Attributes.Length } }, columns);
     }
 
+    /// <inheritdoc/>
     protected override IReadOnlyList<(string Name, double Value)> Update(Batch batch)
     {
         var real = batch.Images;
@@ -92,6 +93,7 @@ public sealed class AcganTrainer : GanTrainer
         ];
     }
 
+    /// <inheritdoc/>
     public override void EndEpoch(int epoch, string outDir, IProgressSink progress)
     {
         var path = Path.Combine(outDir, "samples", $"epoch_{epoch + 1:D3}.png");

@@ -31,6 +31,7 @@ public sealed record DomainData(string Name, ImageSet Train, ImageSet Eval, stri
         return new DomainData(name, Stored(rest), held, $"{name} held-out {holdout:P0} of train ({held.Count} images, seed 2024, never trained on)");
     }
 
+    /// <inheritdoc/>
     public void Dispose()
     {
         Train.Dispose();

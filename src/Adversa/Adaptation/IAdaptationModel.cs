@@ -9,7 +9,9 @@ namespace Adversa.Adaptation;
 /// </summary>
 public interface IAdaptationModel
 {
+    /// <summary>The 800-d latent vector of each model-space image.</summary>
     Tensor Features(Tensor images);
+    /// <summary>Logits of the digit classes for latent vectors.</summary>
     Tensor ClassLogits(Tensor latent);
     /// <summary>Domain logits, with the gradient reaching the features multiplied by -<paramref name="lambda"/>.</summary>
     Tensor DomainLogits(Tensor latent, double lambda);

@@ -35,5 +35,6 @@ public sealed class TargetStream(DataLoader loader) : IDisposable
         return loader.Take(idx);
     }
 
+    /// <inheritdoc/>
     public void Dispose() => _order?.Order.Dispose();
 }

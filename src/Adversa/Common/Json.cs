@@ -15,6 +15,7 @@ public static class Json
         Converters = { new FiniteDoubleConverter(), new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
     };
 
+    /// <inheritdoc/>
     public static void Write(string path, object value) => AtomicFile.WriteAllText(path, JsonSerializer.Serialize(value, Options));
 
     /// <summary>
@@ -23,15 +24,18 @@ public static class Json
     /// </summary>
     public sealed class FiniteDoubleConverter : JsonConverter<double>
     {
+        /// <inheritdoc/>
         public override double Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
             reader.TokenType == JsonTokenType.Null ? double.NaN : reader.GetDouble();
 
+        /// <inheritdoc/>
         public override void Write(Utf8JsonWriter writer, double value, JsonSerializerOptions options)
         {
             if (double.IsFinite(value)) writer.WriteNumberValue(value);
             else writer.WriteNullValue();
         }
 
+        /// <inheritdoc/>
         public override bool HandleNull => true;
     }
 }

@@ -13,6 +13,7 @@ public interface IProgressSink
     void Start(string title, long total, string unit = "step");
     /// <summary>Reports units done so far and, optionally, the current metrics (name, value).</summary>
     void Update(long done, IReadOnlyList<(string Name, double Value)>? metrics = null);
+    /// <inheritdoc/>
     void Finish();
     /// <summary>A one-off message (an epoch summary, a saved file) that must not break the bar.</summary>
     void Log(string message);
@@ -22,9 +23,13 @@ public interface IProgressSink
 public sealed class NullProgress : IProgressSink
 {
     public static readonly NullProgress Instance = new();
+    /// <inheritdoc/>
     public void Start(string title, long total, string unit = "step") { }
+    /// <inheritdoc/>
     public void Update(long done, IReadOnlyList<(string Name, double Value)>? metrics = null) { }
+    /// <inheritdoc/>
     public void Finish() { }
+    /// <inheritdoc/>
     public void Log(string message) { }
 }
 
@@ -49,6 +54,7 @@ public sealed class PlainProgress(TextWriter writer, TimeSpan? interval = null) 
     /// <summary>Running tasks, innermost on top: a Start inside a task (a feature cache computed during an epoch) nests, and its Finish returns to the outer one.</summary>
     readonly Stack<Task> _tasks = new();
 
+    /// <inheritdoc/>
     public void Start(string title, long total, string unit = "step")
     {
         _tasks.Push(new Task(title, total, unit));
@@ -56,6 +62,7 @@ public sealed class PlainProgress(TextWriter writer, TimeSpan? interval = null) 
         writer.Flush();
     }
 
+    /// <inheritdoc/>
     public void Update(long done, IReadOnlyList<(string Name, double Value)>? metrics = null)
     {
         if (!_tasks.TryPeek(out var t)) return;
@@ -67,6 +74,7 @@ public sealed class PlainProgress(TextWriter writer, TimeSpan? interval = null) 
         writer.Flush();
     }
 
+    /// <inheritdoc/>
     public void Finish()
     {
         if (!_tasks.TryPop(out var t)) return;
@@ -74,6 +82,7 @@ public sealed class PlainProgress(TextWriter writer, TimeSpan? interval = null) 
         writer.Flush();
     }
 
+    /// <inheritdoc/>
     public void Log(string message)
     {
         writer.WriteLine(message);

@@ -93,6 +93,7 @@ public sealed class DannModel : Module<Tensor, Tensor>, IAdaptationModel
         return (x - mean) / (std + 1e-5);
     }
 
+    /// <inheritdoc/>
     public Tensor ClassLogits(Tensor latent) => classifier.forward(latent);
 
     /// <summary>Domain logits through the gradient reversal layer with strength <paramref name="lambda"/>.</summary>

@@ -83,8 +83,11 @@ public sealed class DannTrainer : ITrainer
     public DannModel Reported => Average is { Count: > 0 } ? (DannModel)Average.Averaged : Model;
 
     public optim.Optimizer Optimizer { get; }
+    /// <inheritdoc/>
     public Checkpoint State { get; }
+    /// <inheritdoc/>
     public int BatchesPerEpoch => _labelled.BatchesPerEpoch;
+    /// <inheritdoc/>
     public int ImagesPerStep => AdaptationMethods.UsesUnlabelledTarget(_o.Mode) ? 2 * _o.Batch : _o.Batch;
     public long TotalSteps => (long)BatchesPerEpoch * _o.Epochs;
     public List<string> EpochLog { get; } = [];
@@ -122,8 +125,10 @@ public sealed class DannTrainer : ITrainer
         }
     }
 
+    /// <inheritdoc/>
     public IEnumerable<Batch> Batches(int epoch, int skipBatches) => _labelled.Epoch(epoch, skipBatches);
 
+    /// <inheritdoc/>
     public IReadOnlyList<(string Name, double Value)> Step(Batch batch, int epoch, long step)
     {
         var metrics = OptimizerStep(batch, epoch, step);
@@ -194,6 +199,7 @@ public sealed class DannTrainer : ITrainer
     /// <summary>The last collapse check's warning (<see cref="CheckCollapse"/>), or null.</summary>
     public string? Collapse { get; private set; }
 
+    /// <inheritdoc/>
     public void EndEpoch(int epoch, string outDir, IProgressSink progress)
     {
         var source = DannRun.Evaluate(Model, _source.Eval);

@@ -8,6 +8,7 @@ public sealed record Batch(Tensor Images, Tensor? Labels, Tensor? Attributes) : 
 {
     public int Size => (int)Images.shape[0];
 
+    /// <inheritdoc/>
     public void Dispose()
     {
         Images.Dispose();
@@ -27,6 +28,7 @@ public sealed class DataLoader(ImageSet set, int batchSize, ImageTransform trans
     public int BatchSize { get; } = batchSize;
     public ImageTransform Transform { get; } = transform;
 
+    /// <inheritdoc/>
     public int BatchesPerEpoch => dropLast ? Set.Count / BatchSize : (Set.Count + BatchSize - 1) / BatchSize;
 
     public Tensor Order(int epoch)

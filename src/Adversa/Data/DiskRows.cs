@@ -87,5 +87,6 @@ public sealed class DiskRows : IDisposable
         }
     }
 
+    /// <inheritdoc/>
     public void Dispose() => _file.Dispose();
 }

@@ -184,6 +184,7 @@ public sealed class ImageSet : IDisposable
         return counts.data<long>().ToArray();
     }
 
+    /// <inheritdoc/>
     public void Dispose()
     {
         _images?.Dispose();

@@ -30,12 +30,13 @@ public sealed class DcganGenerator : Module<Tensor, Tensor>
         DcganInit.Apply(this);
     }
 
+    /// <inheritdoc/>
     public override Tensor forward(Tensor z) => main.forward(z.dim() == 2 ? z.view(z.shape[0], z.shape[1], 1, 1) : z);
 }
 
 /// <summary>
 /// DCGAN discriminator trunk: strided Conv2d layers (no pooling), BatchNorm2d + LeakyReLU(0.2), ending in a
-/// [B, 8w, 4, 4] feature map; <see cref="Head"/> turns it into one real/fake logit.
+/// [B, 8w, 4, 4] feature map; a last 4x4 convolution turns it into one real/fake logit.
 /// </summary>
 public sealed class DcganDiscriminator : Module<Tensor, Tensor>
 {

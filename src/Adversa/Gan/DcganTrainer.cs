@@ -39,6 +39,7 @@ public sealed class DcganTrainer : GanTrainer
     public DcganTrainer(ImageSet data, GanTrainOptions o)
         : base(Kind, data, o, o, () => new DcganGenerator(o.Model), () => new DcganDiscriminator(o.Model), sampleCount: 32) => _o = o;
 
+    /// <inheritdoc/>
     protected override IReadOnlyList<(string Name, double Value)> Update(Batch batch)
     {
         var real = batch.Images;
@@ -75,6 +76,7 @@ public sealed class DcganTrainer : GanTrainer
         ];
     }
 
+    /// <inheritdoc/>
     public override void EndEpoch(int epoch, string outDir, IProgressSink progress)
     {
         var path = Path.Combine(outDir, "samples", $"epoch_{epoch + 1:D3}.png");

@@ -23,6 +23,7 @@ public static class GanSetup
         return randn([count, latent], generator: g).ToDevice(); // seeded on the CPU generator, so the same on every device
     }
 
+    /// <inheritdoc/>
     public static Checkpoint State(string kind, object options, ImageSet data, nn.Module g, nn.Module d,
                                    TorchSharp.Modules.OptimizerHelper optG, TorchSharp.Modules.OptimizerHelper optD)
     {

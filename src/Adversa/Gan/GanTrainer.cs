@@ -57,9 +57,13 @@ public abstract class GanTrainer : ITrainer
 
     public TorchSharp.Modules.Adam OptG { get; }
     public TorchSharp.Modules.Adam OptD { get; }
+    /// <inheritdoc/>
     public Checkpoint State { get; }
+    /// <inheritdoc/>
     public int BatchesPerEpoch => _loader.BatchesPerEpoch;
+    /// <inheritdoc/>
     public int ImagesPerStep => _s.Batch;
+    /// <inheritdoc/>
     public string? EpochImage { get; protected set; }
     long TotalSteps => (long)BatchesPerEpoch * _s.Epochs;
 
@@ -80,8 +84,10 @@ public abstract class GanTrainer : ITrainer
         Average = GanSetup.GeneratorAverage(State, s.AverageFrom, buildG);
     }
 
+    /// <inheritdoc/>
     public IEnumerable<Batch> Batches(int epoch, int skipBatches) => _loader.Epoch(epoch, skipBatches);
 
+    /// <inheritdoc/>
     public IReadOnlyList<(string Name, double Value)> Step(Batch batch, int epoch, long step)
     {
         new StepDecay(_s.LearningRate, _s.LrDecayEvery, _s.LrDecayFactor).Apply(epoch, OptG, OptD);
@@ -101,5 +107,6 @@ public abstract class GanTrainer : ITrainer
     /// <summary>The target of real images in D's loss.</summary>
     protected Tensor RealTargets(long n) => full(n, _s.RealLabel);
 
+    /// <inheritdoc/>
     public abstract void EndEpoch(int epoch, string outDir, IProgressSink progress);
 }

@@ -32,6 +32,7 @@ public sealed class ReportWriter(string folder)
 
     public void Grid(string[] header, IEnumerable<string[]> rows) => _blocks.Add(new Table(header, rows.ToList()));
 
+    /// <inheritdoc/>
     public void Write()
     {
         Common.AtomicFile.WriteAllText(Path.Combine(folder, "index.md"), Markdown());

@@ -24,6 +24,7 @@ public sealed class Checkpoint
     public Type? OptionsType { get; init; }
     public int Epoch { get; set; }
     public int BatchInEpoch { get; set; }
+    /// <inheritdoc/>
     public long Step { get; set; }
     public Dictionary<string, List<double>> History { get; init; } = new();
     public Dictionary<string, nn.Module> Modules { get; init; } = new();

@@ -50,6 +50,7 @@ public sealed class RunLock : IDisposable
         }
     }
 
+    /// <inheritdoc/>
     public void Dispose()
     {
         if (_released) return;

@@ -10,8 +10,11 @@ public interface ITrainer
 {
     /// <summary>A checkpoint object holding this trainer's modules, optimizers and options.</summary>
     Checkpoint State { get; }
+    /// <inheritdoc/>
     int BatchesPerEpoch { get; }
+    /// <inheritdoc/>
     int ImagesPerStep { get; }
+    /// <inheritdoc/>
     IEnumerable<Batch> Batches(int epoch, int skipBatches);
     /// <summary>One optimisation step; returns the metrics to log (losses, accuracies...).</summary>
     IReadOnlyList<(string Name, double Value)> Step(Batch batch, int epoch, long step);

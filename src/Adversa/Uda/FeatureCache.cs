@@ -47,6 +47,7 @@ public sealed class FeatureCache : IDisposable
 
     public (Tensor Maps, Tensor? Labels) Take(Tensor index) => (Maps.index_select(0, index), Labels?.index_select(0, index));
 
+    /// <inheritdoc/>
     public void Dispose()
     {
         Maps.Dispose();

@@ -73,8 +73,10 @@ public sealed class UdaModel : Module<Tensor, Tensor>, IAdaptationModel
         return Latent(BackboneMap(x)).MoveToOuterDisposeScope();
     }
 
+    /// <inheritdoc/>
     public Tensor ClassLogits(Tensor latent) => classifier.forward(latent);
 
+    /// <inheritdoc/>
     public Tensor DomainLogits(Tensor latent, double lambda) => domain.forward(GradientReversal.Apply(latent, lambda));
 
     /// <summary>Class logits for images.</summary>

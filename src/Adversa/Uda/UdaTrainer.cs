@@ -104,8 +104,11 @@ public sealed class UdaTrainer : ITrainer, IDisposable
 
     public ImageTransform Transform { get; }
     public optim.Optimizer Optimizer { get; }
+    /// <inheritdoc/>
     public Checkpoint State { get; }
+    /// <inheritdoc/>
     public int BatchesPerEpoch => _labelled.BatchesPerEpoch;
+    /// <inheritdoc/>
     public int ImagesPerStep => _o.Mode == AdaptationMethod.Dann ? 2 * _o.Batch : _o.Batch;
     public long TotalSteps => (long)BatchesPerEpoch * _o.Epochs;
 
@@ -205,6 +208,7 @@ public sealed class UdaTrainer : ITrainer, IDisposable
         return (_o.HeadLr * decay, _o.FineTuneLr * decay);
     }
 
+    /// <inheritdoc/>
     public IReadOnlyList<(string Name, double Value)> Step(Batch batch, int epoch, long step)
     {
         var metrics = OptimizerStep(batch, epoch, step);
@@ -264,6 +268,7 @@ public sealed class UdaTrainer : ITrainer, IDisposable
     /// <summary>Evaluation accuracies of the last epoch (monitoring only), for TensorBoard.</summary>
     public IReadOnlyList<(string Name, double Value)> EpochMetrics { get; private set; } = [];
 
+    /// <inheritdoc/>
     public void EndEpoch(int epoch, string outDir, IProgressSink progress)
     {
         var source = Evaluate(Model, _source);
@@ -275,6 +280,7 @@ public sealed class UdaTrainer : ITrainer, IDisposable
                      $"target eval accuracy {target.Accuracy:P2}{averaged} (monitoring only; reported: {DannTrainer.ReportedName(_o.AverageFrom)})");
     }
 
+    /// <inheritdoc/>
     public void Dispose()
     {
         _labelledCache?.Dispose();

@@ -82,5 +82,6 @@ public sealed class FileSource : IDisposable
         return File.ReadAllBytes(path);
     }
 
+    /// <inheritdoc/>
     public void Dispose() => _zip?.Dispose();
 }

@@ -24,6 +24,7 @@ public static class MatV5Reader
     const int MiInt8 = 1, MiUInt8 = 2, MiInt16 = 3, MiUInt16 = 4, MiInt32 = 5, MiUInt32 = 6,
               MiSingle = 7, MiDouble = 9, MiInt64 = 12, MiUInt64 = 13, MiMatrix = 14, MiCompressed = 15;
 
+    /// <inheritdoc/>
     public static Dictionary<string, MatArray> Read(string path)
     {
         if (!File.Exists(path)) throw new AdversaException($"{path}: file not found");

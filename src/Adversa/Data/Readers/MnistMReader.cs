@@ -13,6 +13,7 @@ public static class MnistMReader
 
     static string LabelsPath(string root, string split) => Path.Combine(root, $"mnist_m_{split}_labels.txt");
 
+    /// <inheritdoc/>
     public static ImageSet Read(string root, string split, int? limit = null)
     {
         var labelsPath = LabelsPath(root, split);

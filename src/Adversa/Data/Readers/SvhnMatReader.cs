@@ -9,6 +9,7 @@ namespace Adversa.Data.Readers;
 /// </summary>
 public static class SvhnMatReader
 {
+    /// <inheritdoc/>
     public static ImageSet Read(string path, int? limit = null)
     {
         var vars = MatV5Reader.Read(path);

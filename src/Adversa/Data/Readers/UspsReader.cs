@@ -10,6 +10,7 @@ namespace Adversa.Data.Readers;
 /// </summary>
 public static class UspsReader
 {
+    /// <inheritdoc/>
     public static ImageSet Read(string path, string split, int? limit = null)
     {
         if (!File.Exists(path)) throw new AdversaException($"{path}: file not found");
