@@ -11,6 +11,7 @@ namespace Adversa.Acgan;
 /// </summary>
 public static class AcganGenerator
 {
+    /// <summary>The DCGAN generator sized for noise plus one input per attribute (<see cref="DcganOptions.ConditionSize"/>).</summary>
     public static DcganGenerator Create(DcganOptions o) => new(o);
 
     /// <summary>[z, 2c - 1] as the generator's input.</summary>
@@ -27,6 +28,7 @@ public sealed class AcganDiscriminator : Module<Tensor, (Tensor Adversarial, Ten
     readonly Conv2d adv;
     readonly Conv2d aux;
 
+    /// <summary>The DCGAN trunk with a real/fake head and one attribute logit per conditioned attribute.</summary>
     public AcganDiscriminator(DcganOptions o) : base("AcganDiscriminator")
     {
         main = Sequential(DcganDiscriminator.Trunk(o));

@@ -34,13 +34,16 @@ public sealed record AcganTrainOptions(
 /// </summary>
 public sealed class AcganTrainer : GanTrainer
 {
+    /// <summary>The checkpoint kind of ACGAN runs.</summary>
     public const string Kind = "acgan";
 
     readonly AcganTrainOptions _o;
     readonly long[] _columns;
 
+    /// <summary>The two-headed discriminator.</summary>
     public AcganDiscriminator D => (AcganDiscriminator)Discriminator;
 
+    /// <summary>Builds the models for <paramref name="data"/>'s faces; refuses a dataset without attributes or an unknown attribute before any model is built.</summary>
     public AcganTrainer(ImageSet data, AcganTrainOptions o) : this(data, Conditioned(data, o)) { }
 
     AcganTrainer(ImageSet data, (AcganTrainOptions Options, long[] Columns) c)

@@ -10,6 +10,7 @@ public sealed class AccuracyTable
     readonly List<string> _columns = [];
     readonly Dictionary<(string, string), double> _cells = [];
 
+    /// <summary>Sets the cell of method <paramref name="row"/> on pair <paramref name="column"/> (accuracy 0-1).</summary>
     public void Add(string row, string column, double accuracy)
     {
         if (!_rows.Contains(row)) _rows.Add(row);
@@ -20,6 +21,7 @@ public sealed class AccuracyTable
     string Cell(string row, string column) =>
         _cells.TryGetValue((row, column), out var a) ? (a * 100).ToString("F2", CultureInfo.InvariantCulture) : "";
 
+    /// <summary>The table as Markdown, accuracies in percent with two decimals.</summary>
     public string ToMarkdown()
     {
         var sb = new StringBuilder();
@@ -29,6 +31,7 @@ public sealed class AccuracyTable
         return sb.ToString();
     }
 
+    /// <summary>The table as CSV, one row per method.</summary>
     public string ToCsv()
     {
         var sb = new StringBuilder();

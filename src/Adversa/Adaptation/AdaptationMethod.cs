@@ -17,13 +17,16 @@ public enum AdaptationMethod
     MeanTeacher,
 }
 
+/// <summary>The methods' names as the CLI and files write them (<c>source-only</c>, <c>dann</c>, ...).</summary>
 public static class AdaptationMethods
 {
     /// <summary>Every method by its command-line name, in table order.</summary>
     public static readonly string[] Names = ["source-only", "dann", "target-only", "mean-teacher"];
 
+    /// <summary>The name of <paramref name="method"/>.</summary>
     public static string Name(AdaptationMethod method) => Names[(int)method];
 
+    /// <summary>The method named <paramref name="text"/>; a one-line error lists the names otherwise.</summary>
     public static AdaptationMethod Parse(string text)
     {
         int i = Array.IndexOf(Names, text.ToLowerInvariant());

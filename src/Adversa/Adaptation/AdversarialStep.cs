@@ -17,6 +17,7 @@ public static class AdversarialStep
     public static Tensor DomainLabels(long source, long target) =>
         cat([zeros(source, dtype: ScalarType.Int64), ones(target, dtype: ScalarType.Int64)], 0);
 
+    /// <summary>One DANN step: class loss on the labelled logits plus the domain loss on the domain logits (through gradient reversal), plus optional target terms; steps the optimizer and returns the metrics to log.</summary>
     public static List<(string Name, double Value)> Adversarial(optim.Optimizer optimizer, Tensor classLogits, Tensor labels,
                                                                 Tensor domainLogits, Tensor domainLabels, double lambda,
                                                                 params TargetTerm?[] targetTerms)
@@ -84,6 +85,7 @@ public static class AdversarialStep
     /// <summary>Mean Shannon entropy (nats) of the softmax of each row.</summary>
     public static Tensor Entropy(Tensor logits) => -(F.softmax(logits, 1) * F.log_softmax(logits, 1)).sum(1).mean();
 
+    /// <summary>Share of rows whose arg-max logit is the label.</summary>
     public static double Accuracy(Tensor logits, Tensor labels) =>
         logits.argmax(1).eq(labels).to_type(ScalarType.Float32).mean().item<float>();
 }

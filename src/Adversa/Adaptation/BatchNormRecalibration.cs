@@ -11,6 +11,7 @@ namespace Adversa.Adaptation;
 /// </summary>
 public static class BatchNormRecalibration
 {
+    /// <summary>AdaBN: recomputes every batch-norm layer's running statistics from <paramref name="unlabelled"/>'s images (weights unchanged); leaves the model in eval mode.</summary>
     public static void Apply(nn.Module model, ImageSet unlabelled, ImageTransform transform, int batch = 256)
     {
         var norms = model.modules().Where(m => m is BatchNorm1d or BatchNorm2d).ToList();

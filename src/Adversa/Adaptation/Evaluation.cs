@@ -6,11 +6,13 @@ namespace Adversa.Adaptation;
 /// <summary>Accuracy and per-class accuracy of a classifier on a labelled set.</summary>
 public sealed record AccuracyReport(string Data, int Images, double Accuracy, double[] PerClass)
 {
+    /// <summary>One line: accuracy, count and per-class accuracy.</summary>
     public string Describe() =>
         $"{Data}: accuracy {Accuracy:P2} on {Images:N0} images; per class: {string.Join(" ", PerClass.Select((a, i) => double.IsNaN(a) ? $"{i}:n/a" : $"{i}:{a:P0}"))}" +
         (PerClass.Any(double.IsNaN) ? " (n/a: no image of that class in this part)" : "");
 }
 
+/// <summary>Accuracy of a classifier on a labelled image set, with per-class accuracy and the predicted-class shares used to detect collapse.</summary>
 public static class Evaluation
 {
     /// <summary>Evaluates <paramref name="predict"/> (logits for model-space images) in batches without gradients.</summary>

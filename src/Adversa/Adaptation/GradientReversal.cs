@@ -9,6 +9,7 @@ namespace Adversa.Adaptation;
 /// </summary>
 public static class GradientReversal
 {
+    /// <summary>Identity forward; multiplies the gradient by -<paramref name="lambda"/> backward.</summary>
     public static Tensor Apply(Tensor x, double lambda)
     {
         using var scope = NewDisposeScope();

@@ -13,6 +13,7 @@ public sealed class TargetStream(DataLoader loader) : IDisposable
 {
     (int Epoch, Tensor Order)? _order;
 
+    /// <summary>The loader of the target's unlabelled training images.</summary>
     public DataLoader Loader => loader;
 
     /// <summary>The target rows of step <paramref name="step"/> (a new tensor; dispose it).</summary>

@@ -32,6 +32,7 @@ public static class OnnxResNetImporter
         ? System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(source.RawData.Span).ToArray()
         : source.FloatData.ToArray();
 
+    /// <summary>Copies the ONNX file's weights into <paramref name="net"/> (batch norm unfolded from the exported scales and biases).</summary>
     public static void Load(ResNet net, string onnxPath)
     {
         var graph = ReadModel(onnxPath).Graph;

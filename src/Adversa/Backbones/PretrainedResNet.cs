@@ -12,8 +12,10 @@ namespace Adversa.Backbones;
 /// </summary>
 public static class PretrainedResNet
 {
+    /// <summary>File names of the ImageNet ResNet18 and of its preprocessing graph in ML.NET's featurizer package.</summary>
     public const string FileName = "ResNet18.onnx", PreprocessFileName = "ResNetPreprocess.onnx";
 
+    /// <summary>Where the ResNet18 ONNX file is: $ADVERSA_RESNET18_ONNX, beside the program, or in the NuGet cache.</summary>
     public static string OnnxPath => Find(FileName, "ResNet18Onnx", Environment.GetEnvironmentVariable("ADVERSA_RESNET18_ONNX"));
 
     /// <summary>The package's preprocessing graph (channel flip, mean-image subtraction), where the mean image is read from.</summary>

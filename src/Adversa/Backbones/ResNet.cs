@@ -12,6 +12,7 @@ public sealed class BasicBlock : Module<Tensor, Tensor>
     readonly BatchNorm2d bn1, bn2;
     readonly Sequential? downsample;
 
+    /// <summary>A two-convolution residual block from <paramref name="inPlanes"/> to <paramref name="planes"/> channels.</summary>
     public BasicBlock(long inPlanes, long planes, long stride) : base("BasicBlock")
     {
         conv1 = Conv2d(inPlanes, planes, 3, stride, 1, bias: false);
@@ -40,12 +41,14 @@ public sealed class BasicBlock : Module<Tensor, Tensor>
 /// </summary>
 public sealed class Bottleneck : Module<Tensor, Tensor>
 {
+    /// <summary>Output channels per planes of a bottleneck block.</summary>
     public const int Expansion = 4;
 
     readonly Conv2d conv1, conv2, conv3;
     readonly BatchNorm2d bn1, bn2, bn3;
     readonly Sequential? downsample;
 
+    /// <summary>A 1x1-3x3-1x1 residual block with 4x <paramref name="planes"/> output channels.</summary>
     public Bottleneck(long inPlanes, long planes, long stride) : base("Bottleneck")
     {
         conv1 = Conv2d(inPlanes, planes, 1, bias: false);
@@ -83,12 +86,15 @@ public sealed class ResNet : Module<Tensor, Tensor>
     readonly MaxPool2d maxpool;
     readonly Sequential layer1, layer2, layer3, layer4;
 
+    /// <summary>Blocks per stage (layer1 to layer4).</summary>
     public int[] Blocks { get; }
+    /// <summary>True for bottleneck blocks (ResNet50 and up).</summary>
     public bool Bottlenecks { get; }
 
     /// <summary>Channels of the layer4 map: 512, or 2048 with bottleneck blocks.</summary>
     public int FeatureChannels => Bottlenecks ? 512 * Bottleneck.Expansion : 512;
 
+    /// <summary>A ResNet with torchvision's module names and the given blocks per stage.</summary>
     public ResNet(int[] blocks, bool bottlenecks = false) : base("ResNet")
     {
         if (blocks.Length != 4) throw new ArgumentException("a ResNet has four stages", nameof(blocks));
@@ -118,8 +124,11 @@ public sealed class ResNet : Module<Tensor, Tensor>
 
     /// <summary>The CNTK-exported ImageNet ResNet18 shipped in ML.NET's featurizer package: blocks (2,2,2,3).</summary>
     public static ResNet OnnxResNet18() => new([2, 2, 2, 3]);
+    /// <summary>torchvision's resnet18 layout (BasicBlocks 2,2,2,2).</summary>
     public static ResNet TorchvisionResNet18() => new([2, 2, 2, 2]);
+    /// <summary>torchvision's resnet34 layout (BasicBlocks 3,4,6,3).</summary>
     public static ResNet TorchvisionResNet34() => new([3, 4, 6, 3]);
+    /// <summary>torchvision's resnet50 layout (Bottlenecks 3,4,6,3).</summary>
     public static ResNet TorchvisionResNet50() => new([3, 4, 6, 3], bottlenecks: true);
 
     /// <summary>The torchvision architectures a user's state_dict can be loaded into.</summary>

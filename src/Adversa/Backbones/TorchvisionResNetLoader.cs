@@ -11,6 +11,7 @@ namespace Adversa.Backbones;
 /// </summary>
 public static class TorchvisionResNetLoader
 {
+    /// <summary>Builds the ResNet <paramref name="arch"/> and loads a torchvision state_dict into it; a missing or unexpected key or a wrong shape is a one-line error naming the file.</summary>
     public static ResNet Load(string path, string arch)
     {
         var net = ResNet.Torchvision(arch);

@@ -33,11 +33,14 @@ public static class AtomicFile
         }
     }
 
+    /// <summary>Writes the text (UTF-8) atomically.</summary>
     public static void WriteAllText(string path, string text) =>
         Write(path, s => { using var w = new StreamWriter(s, new System.Text.UTF8Encoding(false), leaveOpen: true); w.Write(text); });
 
+    /// <summary>Writes the bytes atomically.</summary>
     public static void WriteAllBytes(string path, byte[] bytes) => Write(path, s => s.Write(bytes));
 
+    /// <summary>Writes the lines atomically.</summary>
     public static void WriteAllLines(string path, IEnumerable<string> lines) =>
         Write(path, s =>
         {

@@ -6,6 +6,7 @@ namespace Adversa.Common;
 /// <summary>Report files: indented snake_case JSON, enums as names, written atomically; NaN and infinity are written as null.</summary>
 public static class Json
 {
+    /// <summary>How results are written: snake_case names, indented, enums by name, non-finite numbers as null.</summary>
     public static readonly JsonSerializerOptions Options = new()
     {
         WriteIndented = true,

@@ -5,6 +5,7 @@ namespace Adversa.Common;
 /// <summary>How <see cref="MemoryHygiene"/> gives memory back.</summary>
 public enum HygieneMode
 {
+    /// <summary>Nothing.</summary>
     None,
     /// <summary>Full blocking GC + finalizers: frees the small native objects TorchSharp releases only through finalizers.</summary>
     Gc,
@@ -25,9 +26,12 @@ public sealed class MemoryHygiene(int everySteps, HygieneMode mode = HygieneMode
 {
     long _steps;
 
+    /// <summary>Steps between two runs (0: never).</summary>
     public int EverySteps { get; } = everySteps;
+    /// <summary>What a run does.</summary>
     public HygieneMode Mode { get; } = mode;
 
+    /// <summary>Counts a step; runs the hygiene every <see cref="EverySteps"/> steps.</summary>
     public void AfterStep()
     {
         if (EverySteps <= 0 || Mode == HygieneMode.None || ++_steps % EverySteps != 0) return;

@@ -22,6 +22,7 @@ public interface IProgressSink
 /// <summary>Discards everything (tests, nested work).</summary>
 public sealed class NullProgress : IProgressSink
 {
+    /// <summary>The one instance.</summary>
     public static readonly NullProgress Instance = new();
     /// <inheritdoc/>
     public void Start(string title, long total, string unit = "step") { }
@@ -91,6 +92,7 @@ public sealed class PlainProgress(TextWriter writer, TimeSpan? interval = null) 
 
     static string Line(Task t, bool final = false) => FormatLine(t.Title, t.Done, t.Total, t.Unit, t.Clock.Elapsed, t.Metrics, final);
 
+    /// <summary>The progress line: title, done/total, rate, ETA or elapsed, metrics.</summary>
     public static string FormatLine(string title, long done, long total, string unit, TimeSpan elapsed,
                                     IReadOnlyList<(string Name, double Value)>? metrics, bool final = false)
     {
@@ -105,6 +107,7 @@ public sealed class PlainProgress(TextWriter writer, TimeSpan? interval = null) 
         return $"[{title}] {string.Join(" | ", parts)}";
     }
 
+    /// <summary>A duration as 1h02m03s, 2m03s or 3.0s.</summary>
     public static string Format(TimeSpan t) =>
         t.TotalHours >= 1 ? $"{(int)t.TotalHours}h{t.Minutes:D2}m" : t.TotalMinutes >= 1 ? $"{(int)t.TotalMinutes}m{t.Seconds:D2}s" : $"{t.TotalSeconds:F1}s";
 }

@@ -19,6 +19,7 @@ public static class Runtime
     /// </summary>
     public static Device Device { get; private set; } = CPU;
 
+    /// <summary>The device named cpu, cuda or cuda:N; a one-line error when it is not available.</summary>
     public static Device SelectDevice(string name)
     {
         var device = name.ToLowerInvariant() switch
@@ -41,6 +42,7 @@ public static class Runtime
     /// <summary>The module with its parameters and buffers on <see cref="Device"/>.</summary>
     public static T ToDevice<T>(this T module) where T : nn.Module => (T)module.to(Device);
 
+    /// <summary>Sets TorchSharp's thread count (null: its default) and seeds its generator.</summary>
     public static void Configure(int? threads, long seed)
     {
         if (threads is int t)

@@ -16,6 +16,7 @@ namespace Adversa.Dann;
 /// </summary>
 public sealed class DannModel : Module<Tensor, Tensor>, IAdaptationModel
 {
+    /// <summary>Size of the latent vector (50 channels x 4 x 4).</summary>
     public const int LatentSize = 800;
 
     readonly Sequential features;

@@ -12,6 +12,7 @@ namespace Adversa.Dann;
 public sealed record DannResult(DannOptions Options, AccuracyReport Target, AccuracyReport Source, double Seconds, double ImagesPerSecond, string Checkpoint,
                                 AccuracyReport? TargetAdaBn = null, string? Collapse = null);
 
+/// <summary>Training a digit model to the end, evaluating it on both domains (and after AdaBN), and loading the model a checkpoint reports.</summary>
 public static class DannRun
 {
     /// <summary>Trains (resuming a finished or partial run in <paramref name="outDir"/>) and evaluates on both domains' evaluation parts.</summary>

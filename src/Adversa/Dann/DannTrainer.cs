@@ -63,6 +63,7 @@ public sealed record DannOptions(
 /// </summary>
 public sealed class DannTrainer : ITrainer
 {
+    /// <summary>The checkpoint kind of DANN-network runs (every mode).</summary>
     public const string Kind = "dann";
 
     readonly DannOptions _o;
@@ -82,6 +83,7 @@ public sealed class DannTrainer : ITrainer
     /// </summary>
     public DannModel Reported => Average is { Count: > 0 } ? (DannModel)Average.Averaged : Model;
 
+    /// <summary>Adam or SGD over the network's parameters.</summary>
     public optim.Optimizer Optimizer { get; }
     /// <inheritdoc/>
     public Checkpoint State { get; }
@@ -89,12 +91,15 @@ public sealed class DannTrainer : ITrainer
     public int BatchesPerEpoch => _labelled.BatchesPerEpoch;
     /// <inheritdoc/>
     public int ImagesPerStep => AdaptationMethods.UsesUnlabelledTarget(_o.Mode) ? 2 * _o.Batch : _o.Batch;
+    /// <summary>Optimizer steps of the whole run.</summary>
     public long TotalSteps => (long)BatchesPerEpoch * _o.Epochs;
+    /// <summary>One line per finished epoch with its monitoring accuracies.</summary>
     public List<string> EpochLog { get; } = [];
 
     /// <summary>The options as trained: <see cref="DannOptions.ImageSize"/> 0 (automatic) resolved for this pair.</summary>
     public DannOptions Options => _o;
 
+    /// <summary>Builds the network, optimizer, loaders and checkpoint for the two domains.</summary>
     public DannTrainer(DomainData source, DomainData target, DannOptions o)
     {
         Augment.CheckTextureBlend(o.TextureBlend);

@@ -6,6 +6,7 @@ namespace Adversa.Data;
 /// <summary>One mini-batch: model-ready images plus labels or attributes. Disposing frees all three.</summary>
 public sealed record Batch(Tensor Images, Tensor? Labels, Tensor? Attributes) : IDisposable
 {
+    /// <summary>Images in the batch.</summary>
     public int Size => (int)Images.shape[0];
 
     /// <inheritdoc/>
@@ -24,13 +25,17 @@ public sealed record Batch(Tensor Images, Tensor? Labels, Tensor? Attributes) : 
 /// </summary>
 public sealed class DataLoader(ImageSet set, int batchSize, ImageTransform transform, bool shuffle = true, long seed = 0, bool dropLast = true)
 {
+    /// <summary>The images batches are drawn from.</summary>
     public ImageSet Set { get; } = set;
+    /// <summary>Images per batch.</summary>
     public int BatchSize { get; } = batchSize;
+    /// <summary>How batches are brought to model space.</summary>
     public ImageTransform Transform { get; } = transform;
 
     /// <inheritdoc/>
     public int BatchesPerEpoch => dropLast ? Set.Count / BatchSize : (Set.Count + BatchSize - 1) / BatchSize;
 
+    /// <summary>The order of the images in epoch <paramref name="epoch"/> (a permutation fixed by seed and epoch; identity without shuffling).</summary>
     public Tensor Order(int epoch)
     {
         if (!shuffle) return arange(Set.Count, dtype: ScalarType.Int64);
@@ -38,6 +43,7 @@ public sealed class DataLoader(ImageSet set, int batchSize, ImageTransform trans
         return randperm(Set.Count, generator: g);
     }
 
+    /// <summary>The full batches of epoch <paramref name="epoch"/>, after skipping <paramref name="skipBatches"/> (a resumed run).</summary>
     public IEnumerable<Batch> Epoch(int epoch, int skipBatches = 0)
     {
         // Detached: a caller may pull batches from inside its own per-step dispose scope.
@@ -58,6 +64,7 @@ public sealed class DataLoader(ImageSet set, int batchSize, ImageTransform trans
             foreach (var b in Epoch(e)) yield return b;
     }
 
+    /// <summary>The batch of the images at <paramref name="index"/>, in model space on the current device.</summary>
     public Batch Take(Tensor index)
     {
         using var raw = Set.TakeRows(index);

@@ -4,7 +4,14 @@ using Adversa.Data.Synthetic;
 
 namespace Adversa.Data;
 
-public enum DatasetKind { Digits, Faces }
+/// <summary>What a dataset holds.</summary>
+public enum DatasetKind
+{
+    /// <summary>Labelled digit images (10 classes).</summary>
+    Digits,
+    /// <summary>Face images with binary attributes.</summary>
+    Faces,
+}
 
 /// <summary>What the catalog knows about one dataset name.</summary>
 public sealed record DatasetInfo(string Name, string Folder, DatasetKind Kind, bool Synthetic, string Description, string Layouts);
@@ -18,8 +25,10 @@ public sealed record DatasetRequest(string Name, string Split = "train", int? Li
 /// </summary>
 public static class DatasetCatalog
 {
+    /// <summary>How many synthetic digits and faces are generated when no <c>--limit</c> is given.</summary>
     public const int DefaultSyntheticDigits = 10_000, DefaultSyntheticFaces = 5_000;
 
+    /// <summary>Every dataset Adversa reads, with its layouts.</summary>
     public static readonly IReadOnlyList<DatasetInfo> All =
     [
         new("mnist", "mnist", DatasetKind.Digits, false, "MNIST handwritten digits, 28x28 grey",
@@ -37,6 +46,7 @@ public static class DatasetCatalog
         new("synth-faces", "", DatasetKind.Faces, true, "embedded 64x64 faces with attributes Smiling, Eyeglasses, Blond_Hair, Male", "generated, no files"),
     ];
 
+    /// <summary>The dataset named <paramref name="name"/>; a one-line error with the known names (and a close match) otherwise.</summary>
     public static DatasetInfo Info(string name) =>
         All.FirstOrDefault(d => d.Name.Equals(name, StringComparison.OrdinalIgnoreCase))
         ?? throw new AdversaException($"unknown dataset '{name}'; known: {string.Join(", ", All.Select(d => d.Name))}");
@@ -45,6 +55,7 @@ public static class DatasetCatalog
     public static string ResolveRoot(string? dataRoot) =>
         Path.GetFullPath(dataRoot ?? Environment.GetEnvironmentVariable("ADVERSA_DATA_ROOT") ?? "data");
 
+    /// <summary>Loads a dataset (real files under the data root, or generated) as requested.</summary>
     public static ImageSet Load(DatasetRequest request)
     {
         var set = LoadUncollected(request);

@@ -18,6 +18,7 @@ public sealed class DiskRows : IDisposable
 
     /// <summary>Shape of the whole tensor, [N, ...].</summary>
     public long[] Shape { get; }
+    /// <summary>Rows in the file.</summary>
     public int Count => (int)Shape[0];
 
     DiskRows(SafeFileHandle file, long[] shape)

@@ -32,6 +32,7 @@ public static class Downloader
         ],
     };
 
+    /// <summary>For datasets without an official direct download: where to get them and where to put them.</summary>
     public static readonly IReadOnlyDictionary<string, string> ManualInstructions = new Dictionary<string, string>
     {
         ["mnistm"] = "MNIST-M is distributed through Google Drive by its authors (Ganin & Lempitsky) and has no stable direct link: download mnist_m.tar.gz from the DANN project page and unpack it into <root>/mnist_m/ (mnist_m_train/, mnist_m_train_labels.txt, ...).",
@@ -62,6 +63,7 @@ public static class Downloader
         return written;
     }
 
+    /// <summary>Downloads <paramref name="url"/> to <paramref name="target"/> (resuming a partial file) and checks its MD5; returns the path.</summary>
     public static async Task<string> DownloadFileAsync(string url, string target, string md5, HttpClient http, IProgressSink progress, CancellationToken ct = default)
     {
         if (File.Exists(target))
@@ -111,6 +113,7 @@ public static class Downloader
         return target;
     }
 
+    /// <summary>The MD5 of a file, as lowercase hex.</summary>
     public static string Md5Of(string path)
     {
         using var s = File.OpenRead(path);

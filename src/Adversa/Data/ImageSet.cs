@@ -14,6 +14,7 @@ public sealed class ImageSet : IDisposable
     readonly DiskRows? _disk;
     readonly long[] _shape;
 
+    /// <summary>Name of the dataset (and split) the images came from.</summary>
     public string Name { get; }
 
     /// <summary>All pixels, uint8 [N,C,H,W]; for a set moved to disk (<see cref="MoveToDisk"/>) use <see cref="Rows"/> and <see cref="TakeRows"/>.</summary>
@@ -21,11 +22,16 @@ public sealed class ImageSet : IDisposable
 
     /// <summary>Whether the pixels live in a temporary file rather than in memory.</summary>
     public bool OnDisk => _disk is not null;
+    /// <summary>Class labels [N] (int64), or null.</summary>
     public Tensor? Labels { get; }
+    /// <summary>Binary attributes [N, A] (float 0/1), or null.</summary>
     public Tensor? Attributes { get; }
+    /// <summary>Names of the attribute columns.</summary>
     public IReadOnlyList<string> AttributeNames { get; }
+    /// <summary>Number of classes.</summary>
     public int NumClasses { get; }
 
+    /// <summary>A set of uint8 images [N, C, H, W] with optional labels and attributes.</summary>
     public ImageSet(string name, Tensor images, Tensor? labels, int numClasses = 10,
                     Tensor? attributes = null, IReadOnlyList<string>? attributeNames = null)
     {
@@ -55,10 +61,15 @@ public sealed class ImageSet : IDisposable
         NumClasses = numClasses;
     }
 
+    /// <summary>Number of images.</summary>
     public int Count => (int)_shape[0];
+    /// <summary>Channels per image.</summary>
     public int Channels => (int)_shape[1];
+    /// <summary>Image height.</summary>
     public int Height => (int)_shape[2];
+    /// <summary>Image width.</summary>
     public int Width => (int)_shape[3];
+    /// <summary>Bytes of pixels.</summary>
     public long SizeInBytes => _shape.Aggregate(1L, (a, b) => a * b);
 
     /// <summary>Rows [start, start+count) of the pixels (a view when in memory, a fresh tensor when on disk).</summary>
@@ -177,6 +188,7 @@ public sealed class ImageSet : IDisposable
         throw new AdversaException($"{Name} has no attribute '{attribute}'; it has: {string.Join(", ", AttributeNames)}");
     }
 
+    /// <summary>Images per class, 0 to <see cref="NumClasses"/> - 1.</summary>
     public long[] ClassCounts()
     {
         if (Labels is null) return [];

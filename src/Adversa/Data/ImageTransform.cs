@@ -3,6 +3,7 @@ using static TorchSharp.torch;
 
 namespace Adversa.Data;
 
+/// <summary>How uint8 pixels become model inputs.</summary>
 public enum Normalization
 {
     /// <summary>x/127.5 - 1: the GAN convention (tanh output range).</summary>
@@ -19,7 +20,9 @@ public enum Normalization
 /// <param name="Grayscale">Average colour channels first (then expand back to <paramref name="Channels"/>): removes colour as a domain cue.</param>
 public sealed record ImageTransform(int Size, int Channels, Normalization Normalization, bool Grayscale = false)
 {
+    /// <summary>torchvision's ImageNet mean and standard deviation (RGB, 0-1 scale).</summary>
     public static readonly double[] ImageNetMean = [0.485, 0.456, 0.406], ImageNetStd = [0.229, 0.224, 0.225];
+    /// <summary>The ONNX ResNet18's channel means (BGR, 0-255 scale).</summary>
     public static readonly double[] CaffeBgrMean = [103.06, 115.90, 123.15];
 
     /// <summary>For <see cref="Normalization.CaffeBgr"/>: a [1,3,Size,Size] BGR image subtracted instead of the channel means.</summary>

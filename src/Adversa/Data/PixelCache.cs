@@ -36,5 +36,6 @@ public static class PixelCache
         return cache;
     }
 
+    /// <summary>Writes image <paramref name="index"/>'s pixels into <paramref name="row"/>.</summary>
     public delegate void SpanFiller(int index, Span<byte> row);
 }

@@ -17,6 +17,7 @@ public sealed class DcganGenerator : Module<Tensor, Tensor>
 {
     readonly Sequential main;
 
+    /// <summary>The pytorch/examples generator: transposed convolutions from the latent vector to a 3x64x64 image.</summary>
     public DcganGenerator(DcganOptions o) : base("DcganGenerator")
     {
         int g = o.GeneratorWidth;
@@ -42,6 +43,7 @@ public sealed class DcganDiscriminator : Module<Tensor, Tensor>
 {
     readonly Sequential main;
 
+    /// <summary>The pytorch/examples discriminator at the given width.</summary>
     public DcganDiscriminator(DcganOptions o) : base("DcganDiscriminator")
     {
         main = Sequential([.. Trunk(o), ("11", Conv2d(o.DiscriminatorWidth * 8, 1, 4, 1, 0, bias: false))]);
@@ -69,6 +71,7 @@ public sealed class DcganDiscriminator : Module<Tensor, Tensor>
 /// <summary>DCGAN weight init: conv weights N(0, 0.02); batch-norm weight N(1, 0.02), bias 0.</summary>
 public static class DcganInit
 {
+    /// <summary>DCGAN's initialisation: conv weights N(0, 0.02), batch-norm weights N(1, 0.02), biases 0.</summary>
     public static void Apply(Module module)
     {
         using var noGrad = no_grad();

@@ -30,12 +30,15 @@ public sealed record GanTrainOptions(
 /// </summary>
 public sealed class DcganTrainer : GanTrainer
 {
+    /// <summary>The checkpoint kind of DCGAN runs.</summary>
     public const string Kind = "dcgan";
 
     readonly GanTrainOptions _o;
 
+    /// <summary>The discriminator.</summary>
     public DcganDiscriminator D => (DcganDiscriminator)Discriminator;
 
+    /// <summary>Builds generator, discriminator, optimizers and loader for the faces.</summary>
     public DcganTrainer(ImageSet data, GanTrainOptions o)
         : base(Kind, data, o, o, () => new DcganGenerator(o.Model), () => new DcganDiscriminator(o.Model), sampleCount: 32) => _o = o;
 

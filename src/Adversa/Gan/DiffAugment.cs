@@ -15,6 +15,7 @@ namespace Adversa.Gan;
 /// </summary>
 public static class DiffAugment
 {
+    /// <summary>The policies, in the order they are applied.</summary>
     public static readonly string[] Policies = ["color", "translation", "cutout"];
 
     /// <summary>True when every name of the comma-separated list is a policy (or the list is empty or "none").</summary>

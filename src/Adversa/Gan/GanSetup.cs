@@ -8,6 +8,7 @@ namespace Adversa.Gan;
 /// <summary>What the DCGAN and ACGAN trainers set up identically: the face loader, fixed noise and the checkpoint layout.</summary>
 public static class GanSetup
 {
+    /// <summary>A shuffling loader of the faces; a one-line error when there is not one full batch.</summary>
     public static DataLoader Loader(ImageSet data, int batch, long seed)
     {
         var loader = new DataLoader(data, batch, DcganTrainer.Transform, shuffle: true, seed: seed);

@@ -8,18 +8,27 @@ namespace Adversa.Gan;
 /// <summary>The settings both GAN trainers share; <see cref="GanTrainOptions"/> and the ACGAN's options record implement it.</summary>
 public interface IGanTrainSettings
 {
+    /// <summary>Latent size and widths.</summary>
     DcganOptions Model { get; }
+    /// <summary>Passes over the faces.</summary>
     int Epochs { get; }
+    /// <summary>Faces per step.</summary>
     int Batch { get; }
+    /// <summary>Adam's learning rate for G and D.</summary>
     double LearningRate { get; }
+    /// <summary>Adam's beta1.</summary>
     double Beta1 { get; }
+    /// <summary>Adam's beta2.</summary>
     double Beta2 { get; }
+    /// <summary>Epochs between two learning-rate decays (0: never).</summary>
     int LrDecayEvery { get; }
+    /// <summary>Factor of each decay.</summary>
     double LrDecayFactor { get; }
     /// <summary>Target for real images in D's loss (below 1: one-sided label smoothing).</summary>
     double RealLabel { get; }
     /// <summary>Std of the Gaussian noise added to every image D sees (0: off).</summary>
     double InstanceNoise { get; }
+    /// <summary>Seed of weights, data order and noise.</summary>
     long Seed { get; }
     /// <summary>Point of training after which the generator's weights are averaged (1: off).</summary>
     double AverageFrom { get; }
@@ -44,6 +53,7 @@ public abstract class GanTrainer : ITrainer
     /// <summary>Noise for the per-epoch sample figure (its own generator: it never disturbs training's random draws).</summary>
     protected Tensor FixedNoise { get; }
 
+    /// <summary>The generator being trained.</summary>
     public DcganGenerator G { get; }
 
     /// <summary>The discriminator as a module (each family exposes its own type as D).</summary>
@@ -55,7 +65,9 @@ public abstract class GanTrainer : ITrainer
     /// <summary>The generator that samples, figures and metrics use: the averaged one once averaging has begun, else <see cref="G"/>.</summary>
     public DcganGenerator Reported => Average is { Count: > 0 } ? (DcganGenerator)Average.Averaged : G;
 
+    /// <summary>The generator's optimizer.</summary>
     public TorchSharp.Modules.Adam OptG { get; }
+    /// <summary>The discriminator's optimizer.</summary>
     public TorchSharp.Modules.Adam OptD { get; }
     /// <inheritdoc/>
     public Checkpoint State { get; }

@@ -22,6 +22,7 @@ public sealed record ExportResult(string Kind, string Weights, string Sidecar, i
 /// </summary>
 public static class PyTorchWeights
 {
+    /// <summary>The format tag of the sidecar .json.</summary>
     public const string Format = "adversa-export/1";
 
     /// <summary>Per kind: the checkpoint's module key, how its reported model is loaded, and how an empty one is built from options.</summary>

@@ -13,9 +13,11 @@ namespace Adversa.Metrics;
 /// </summary>
 public sealed class AttributeClassifier : Module<Tensor, Tensor>
 {
+    /// <summary>The checkpoint kind of a saved attribute classifier.</summary>
     public const string Kind = "attribute-classifier";
     readonly Sequential net;
 
+    /// <summary>A small CNN on 64x64 faces with one logit per attribute.</summary>
     public AttributeClassifier() : base("AttributeClassifier")
     {
         net = Sequential(
@@ -59,6 +61,7 @@ public sealed class AttributeClassifier : Module<Tensor, Tensor>
         return Accuracy(heldOut, attribute);
     }
 
+    /// <summary>Accuracy on <paramref name="set"/> for attribute column <paramref name="attribute"/>.</summary>
     public double Accuracy(ImageSet set, int attribute)
     {
         using var scope = NewDisposeScope();

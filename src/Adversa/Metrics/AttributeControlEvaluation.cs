@@ -10,11 +10,13 @@ namespace Adversa.Metrics;
 /// <summary>One attribute's control report: the judge's own accuracy on real held-out faces, then its verdict on generated pairs.</summary>
 public sealed record AttributeControlReport(string Attribute, int TrainImages, int HeldOutImages, double ClassifierHeldOutAccuracy, AttributeControlScore Score)
 {
+    /// <summary>One line: judge accuracy, off/on accuracies and pair flip rate.</summary>
     public string Describe() =>
         $"{Attribute}: classifier accuracy on {HeldOutImages} real held-out faces {ClassifierHeldOutAccuracy:P1}; on {Score.Pairs} generated pairs: " +
         $"off-samples judged off {Score.OffAccuracy:P1}, on-samples judged on {Score.OnAccuracy:P1}, pair flip rate {Score.FlipRate:P1} (chance 25%)";
 }
 
+/// <summary>Attribute control of a conditional generator, judged by a classifier trained on real faces.</summary>
 public static class AttributeControlEvaluation
 {
     /// <summary>

@@ -12,6 +12,7 @@ namespace Adversa.Metrics;
 public sealed class FeatureExtractor(int inputSize = 112, int batchSize = 100)
 {
     readonly ResNet _net = PretrainedResNet.Load();
+    /// <summary>Side images are resized to before the ResNet.</summary>
     public int InputSize { get; } = inputSize;
 
     /// <summary>uint8 [N,C,H,W] to float64 [N,512].</summary>

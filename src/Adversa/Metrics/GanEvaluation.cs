@@ -11,8 +11,10 @@ namespace Adversa.Metrics;
 /// </summary>
 public sealed record FidReport(int SamplesPerSet, int FeatureSize, double Fid, KidScore Kid, double FloorFid, KidScore FloorKid)
 {
+    /// <summary>What these scores are not comparable with.</summary>
     public const string Caveat = "features: ImageNet ResNet18 (ML.NET ONNX weights) pooled 512-d, not Inception-v3; not comparable with published FIDs";
 
+    /// <summary>One line: FID and KID with their real-vs-real floors.</summary>
     public string Describe() =>
         $"FID-ResNet18 {Fid:F2} (real-vs-real floor {FloorFid:F2}); KID {Kid.Mean:G4} ± {Kid.Std:G3} (floor {FloorKid.Mean:G4} ± {FloorKid.Std:G3}); " +
         $"{SamplesPerSet} images per set at {FeatureSize}x{FeatureSize}";

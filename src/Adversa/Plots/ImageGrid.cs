@@ -23,6 +23,7 @@ public static class ImageGrid
         return grid.MoveToOuterDisposeScope();
     }
 
+    /// <summary>Writes uint8 images [N, C, H, W] as one PNG grid.</summary>
     public static void SavePng(string path, Tensor images, int columns, int padding = 2)
     {
         using var grid = Tile(images, columns, padding);

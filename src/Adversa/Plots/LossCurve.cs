@@ -5,6 +5,7 @@ namespace Adversa.Plots;
 /// <summary>Training curves: one line per metric against the epoch (fractional), smoothed over a short window.</summary>
 public static class LossCurve
 {
+    /// <summary>Writes the training curves of a metric history (moving averages, epochs marked) as a PNG.</summary>
     public static void Save(string path, IReadOnlyDictionary<string, List<double>> history, int stepsPerEpoch, string title = "Training curves")
     {
         if (history.Count == 0 || history.Values.All(v => v.Count == 0)) return;

@@ -8,6 +8,7 @@ public static class PlotStyle
 {
     static bool _applied;
 
+    /// <summary>Sets the fonts every plot uses (once per process).</summary>
     public static void Apply()
     {
         if (_applied) return;

@@ -19,10 +19,14 @@ public sealed class ReportWriter(string folder)
 
     readonly List<Block> _blocks = [];
 
+    /// <summary>Paths of the figures added so far, relative to the report folder.</summary>
     public IReadOnlyList<string> Images => _blocks.OfType<Figure>().Select(f => f.RelativePath).ToList();
 
+    /// <summary>Adds a heading.</summary>
     public void H(int level, string text) => _blocks.Add(new Heading(level, text));
+    /// <summary>Adds a paragraph.</summary>
     public void P(string text) => _blocks.Add(new Paragraph(text));
+    /// <summary>Adds preformatted text.</summary>
     public void Pre(string text) => _blocks.Add(new Preformatted(text.TrimEnd()));
 
     /// <summary>A figure: <paramref name="path"/> must lie inside the report folder. <paramref name="upscale"/>: small
@@ -30,6 +34,7 @@ public sealed class ReportWriter(string folder)
     public void Image(string path, string caption, bool upscale = false) =>
         _blocks.Add(new Figure(Path.GetRelativePath(folder, path).Replace('\\', '/'), caption, upscale));
 
+    /// <summary>Adds a table.</summary>
     public void Grid(string[] header, IEnumerable<string[]> rows) => _blocks.Add(new Table(header, rows.ToList()));
 
     /// <inheritdoc/>

@@ -25,12 +25,14 @@ public sealed record StudySize(
     int UdaSize, int UdaFrozenEpochs, int UdaFineTuneEpochs, int GanDiscriminatorWidth = 0,
     double GanInstanceNoise = 0.1, string GanDiffAugment = "", bool NeedsRealData = false)
 {
+    /// <summary>Seconds per part: what the tests run.</summary>
     public static readonly StudySize Tiny = new("tiny", 64, 8, 16, 1, 16, 20, 32, 20, 1, 256, 1, 64, 40, 250, 32, 1, 1);
     /// <summary>The main job: sized so the whole study runs in about 10.5 minutes on 2 cores (two one-thread parts at a time; measured on seeds 1-3).</summary>
     /// <remarks>GANs: 3,000 faces, 12 epochs of batch 32 (1,125 steps), a discriminator half the generator's width (at equal width
     /// D won outright within this budget: D(G(z)) ~ 0.002), samples from the generator averaged over the second half of training
     /// (development seed 7, 940 steps: FID 7,933 without averaging, 6,915 with it, and recognisable faces only with it).</remarks>
     public static readonly StudySize Quick = new("quick", 3000, 32, 100, 12, 32, 500, 64, 500, 3, 3000, 16, 128, 500, 1000, 32, 2, 3, GanDiscriminatorWidth: 16);
+    /// <summary>The study's epoch counts and sample sizes on all the data: many hours on a CPU.</summary>
     public static readonly StudySize Full = new("full", null, 64, 100, 25, 64, 2500, 112, 1000, 3, null, 20, 128, 1000, 1000, 32, 2, 10);
 
     /// <summary>
@@ -46,6 +48,7 @@ public sealed record StudySize(
     /// <summary>Feature maps of the discriminator's first layer (0: as wide as the generator).</summary>
     public int DiscriminatorWidth => GanDiscriminatorWidth > 0 ? GanDiscriminatorWidth : GanWidth;
 
+    /// <summary>The size named <paramref name="name"/>.</summary>
     public static StudySize Parse(string name) => name switch
     {
         "tiny" => Tiny,
@@ -142,6 +145,7 @@ public sealed class Study(StudyOptions o, IProgressSink progress)
         [Uda.UdaRun.RowName] = (53.20, 56.22),
     };
 
+    /// <summary>Names of the four chunks of the study (each can run in its own process).</summary>
     public const string FacesDcgan = "faces-dcgan", FacesAcgan = "faces-acgan", PairForward = "pair-1", PairBackward = "pair-2";
 
     /// <summary>The chunks, longest first (so two lanes finish together), with their relative cost for the ETA.</summary>
@@ -154,6 +158,7 @@ public sealed class Study(StudyOptions o, IProgressSink progress)
     string Faces => o.DataRoot is not null && Directory.Exists(Path.Combine(DatasetCatalog.ResolveRoot(o.DataRoot), "celeba")) ? "celeba" : "synth-faces";
     (string A, string B) Digits => RealDigits() ?? ("synth-svhn", "synth-mnistm");
 
+    /// <summary>Runs (or reuses) every part, then writes the report; with <see cref="StudyOptions.Only"/> runs that chunk and writes nothing.</summary>
     public ReportWriter? Run()
     {
         if (o.Size.NeedsRealData)

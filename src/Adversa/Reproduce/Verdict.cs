@@ -10,6 +10,7 @@ namespace Adversa.Reproduce;
 /// </summary>
 public static class Verdict
 {
+    /// <summary>The mark of a result that contradicts its baseline.</summary>
     public const string Flag = "⚠";
 
     static string Pct(double v) => (100 * v).ToString("F1", CultureInfo.InvariantCulture) + "%";
@@ -21,6 +22,7 @@ public static class Verdict
         : ratio <= 10 ? $"{Flag} FID is {ratio:F1}x the real-vs-real floor (target: at most 3x): the generator has learnt the faces' layout, but its samples are still told apart from real ones."
         : $"{Flag} FID is {ratio:F1}x the real-vs-real floor (target: at most 3x): the generator has not yet learnt the real faces' statistics.";
 
+    /// <summary>The sentence under the attribute-control table.</summary>
     public static string Control(AttributeControlReport c)
     {
         var s = c.Score;
@@ -51,6 +53,7 @@ public static class Verdict
         return string.Join(" ", [head, .. flags, beyond]);
     }
 
+    /// <summary>The sentence under the improved UDA's table for one direction.</summary>
     public static string Uda(string source, string target, double uda, double udaSource, double dann)
     {
         if (uda >= dann) return $"{source} → {target}: the improved UDA model reaches {Pct(uda)}, {Points(uda - dann)} over DANN, as in the study.";

@@ -13,8 +13,10 @@ public sealed record ModelShapes(DcganOptions? Gan = null, int DannWidth = 32, i
 /// <summary>Layer tables (name, type, output shape, parameters) of each model family: the study's architecture figures.</summary>
 public static class ModelSummary
 {
+    /// <summary>The model families <c>adversa summary</c> describes.</summary>
     public static readonly string[] Families = ["gan", "acgan", "dann", "uda"];
 
+    /// <summary>Layer, output shape and parameters of every layer of a model family, as trained with <paramref name="shapes"/>.</summary>
     public static string Describe(string family, ModelShapes? shapes = null)
     {
         var sb = new StringBuilder();

@@ -16,20 +16,29 @@ namespace Adversa.Training;
 /// </summary>
 public sealed class Checkpoint
 {
+    /// <summary>The format tag in meta.json.</summary>
     public const string Format = "adversa-checkpoint/1";
 
+    /// <summary>Which model family wrote it (dcgan, acgan, dann, uda).</summary>
     public required string Kind { get; init; }
+    /// <summary>The training options, as JSON.</summary>
     public JsonObject Options { get; init; } = new();
     /// <summary>The options record <see cref="Options"/> was serialized from, to read an older checkpoint's options the same way (null: compare as written).</summary>
     public Type? OptionsType { get; init; }
+    /// <summary>Epochs finished.</summary>
     public int Epoch { get; set; }
+    /// <summary>Batches done in the current epoch.</summary>
     public int BatchInEpoch { get; set; }
     /// <inheritdoc/>
     public long Step { get; set; }
+    /// <summary>Every logged metric, one value per step.</summary>
     public Dictionary<string, List<double>> History { get; init; } = new();
+    /// <summary>Modules saved, by name.</summary>
     public Dictionary<string, nn.Module> Modules { get; init; } = new();
+    /// <summary>Optimizers saved, by name.</summary>
     public Dictionary<string, OptimizerHelper> Optimizers { get; init; } = new();
 
+    /// <summary>Writes the whole state to <paramref name="path"/> atomically.</summary>
     public void Save(string path) => AtomicFile.Write(path, file =>
     {
         using var zip = new ZipArchive(file, ZipArchiveMode.Create, leaveOpen: true);

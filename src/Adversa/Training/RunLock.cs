@@ -18,6 +18,7 @@ public sealed class RunLock : IDisposable
 
     RunLock(string folder) => _folder = folder;
 
+    /// <summary>Takes the folder's lock (creating the folder); a one-line error when another run holds it.</summary>
     public static RunLock Acquire(string folder)
     {
         var full = Path.GetFullPath(folder);

@@ -51,8 +51,10 @@ public sealed record LoopResult(bool Completed, long Steps, double Seconds, doub
 /// </summary>
 public static class TrainingLoop
 {
+    /// <summary>Where a run folder's checkpoint is.</summary>
     public static string CheckpointPath(string outDir) => Path.Combine(outDir, "checkpoint.zip");
 
+    /// <summary>Trains to the end (or to a stop), resuming from the folder's checkpoint when asked.</summary>
     public static LoopResult Run(ITrainer trainer, LoopOptions o, IProgressSink progress)
     {
         using var runLock = RunLock.Acquire(o.OutDir);

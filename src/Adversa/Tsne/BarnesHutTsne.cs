@@ -17,6 +17,7 @@ public sealed record TsneOptions(
 /// <summary>A 2-D embedding (row-major N x 2) and the final KL divergence of P from Q.</summary>
 public sealed record TsneResult(double[] Embedding, double KlDivergence, double Seconds)
 {
+    /// <summary>Number of points.</summary>
     public int Count => Embedding.Length / 2;
 }
 
@@ -29,6 +30,7 @@ public sealed record TsneResult(double[] Embedding, double KlDivergence, double 
 /// </summary>
 public static class BarnesHutTsne
 {
+    /// <summary>Embeds the rows of <paramref name="data"/> in 2-D (PCA to 50 dimensions first when wider).</summary>
     public static TsneResult Fit(Tensor data, TsneOptions? options = null, IProgressSink? progress = null)
     {
         var o = options ?? new TsneOptions();

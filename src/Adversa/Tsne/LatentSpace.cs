@@ -11,6 +11,7 @@ namespace Adversa.Tsne;
 /// <summary>What <c>adversa tsne</c> computes: latent features of both domains' evaluation images, embedded and plotted.</summary>
 public sealed record LatentSpaceReport(int PointsPerDomain, double KlDivergence, double Trustworthiness, double Seconds, string Figure, string Csv);
 
+/// <summary>The latent-space figure of a model: its features of both domains' evaluation images, embedded and plotted by domain and by class.</summary>
 public static class LatentSpace
 {
     /// <param name="features">Latent features for model-space images (e.g. a DANN feature extractor).</param>

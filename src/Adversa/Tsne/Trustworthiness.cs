@@ -9,6 +9,7 @@ namespace Adversa.Tsne;
 /// </summary>
 public static class Trustworthiness
 {
+    /// <summary>How well the embedding keeps each point's <paramref name="k"/> nearest neighbours (1: perfectly).</summary>
     public static double Compute(Tensor original, double[] embedding, int k = 5)
     {
         int n = (int)original.shape[0];

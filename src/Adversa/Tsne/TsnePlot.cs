@@ -6,6 +6,7 @@ namespace Adversa.Tsne;
 /// <summary>The study's latent-space figure: the same 2-D embedding twice, coloured by domain and by class.</summary>
 public static class TsnePlot
 {
+    /// <summary>Writes the two-panel figure: points coloured by domain (left) and by class (right).</summary>
     public static void Save(string path, double[] embedding, int[] domains, int[] labels, IReadOnlyList<string> domainNames, string title)
     {
         Plots.PlotStyle.Apply();

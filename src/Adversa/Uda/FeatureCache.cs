@@ -12,8 +12,11 @@ namespace Adversa.Uda;
 /// </summary>
 public sealed class FeatureCache : IDisposable
 {
+    /// <summary>The cached maps [N, C, H, W].</summary>
     public Tensor Maps { get; }
+    /// <summary>Labels of the cached images, or null.</summary>
     public Tensor? Labels { get; }
+    /// <summary>Number of cached images.</summary>
     public int Count => (int)Maps.shape[0];
 
     FeatureCache(Tensor maps, Tensor? labels)
@@ -45,6 +48,7 @@ public sealed class FeatureCache : IDisposable
         return new FeatureCache(maps, set.Labels?.clone().DetachFromDisposeScope());
     }
 
+    /// <summary>The maps and labels at <paramref name="index"/>.</summary>
     public (Tensor Maps, Tensor? Labels) Take(Tensor index) => (Maps.index_select(0, index), Labels?.index_select(0, index));
 
     /// <inheritdoc/>

@@ -11,12 +11,16 @@ namespace Adversa.Uda;
 /// </summary>
 public sealed record UdaBackbone(string? WeightsFile, string Arch)
 {
+    /// <summary>Name of the built-in backbone.</summary>
     public const string DefaultName = "resnet18-imagenet";
 
+    /// <summary>The built-in ONNX ResNet18.</summary>
     public static UdaBackbone Default => new(null, "resnet18");
 
+    /// <summary>True for the built-in ONNX ResNet18.</summary>
     public bool IsOnnx => WeightsFile is null;
 
+    /// <summary>One line naming the backbone and its preprocessing.</summary>
     public string Describe() => IsOnnx ? $"{DefaultName} (ML.NET ONNX ResNet18, blocks 2,2,2,3, BGR 0-255 minus channel means)"
                                        : $"{Arch} from {WeightsFile} (torchvision layout, ImageNet mean/std)";
 

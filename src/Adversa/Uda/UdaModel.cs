@@ -17,6 +17,7 @@ namespace Adversa.Uda;
 /// </summary>
 public sealed class UdaModel : Module<Tensor, Tensor>, IAdaptationModel
 {
+    /// <summary>Channels of the head's 1x1 reduction.</summary>
     public const int HeadChannels = 128;
 
     readonly ResNet backbone;
@@ -40,8 +41,11 @@ public sealed class UdaModel : Module<Tensor, Tensor>, IAdaptationModel
         RegisterComponents();
     }
 
+    /// <summary>The pretrained ResNet.</summary>
     public ResNet Backbone => backbone;
+    /// <summary>The head from the ResNet's map to the 800-d latent.</summary>
     public Sequential Head => head;
+    /// <summary>Backbone stages (from layer4 down) that fine-tuning trains.</summary>
     public int TopStages { get; }
 
     /// <summary>The modules trained from scratch (everything but the backbone).</summary>

@@ -11,6 +11,7 @@ namespace Adversa.Uda;
 /// <summary>One finished improved-UDA run and its evaluation.</summary>
 public sealed record UdaResult(UdaOptions Options, AccuracyReport Target, AccuracyReport Source, double Seconds, double ImagesPerSecond, string Checkpoint);
 
+/// <summary>Training an improved-UDA model to the end, evaluating it, and loading the model a checkpoint reports.</summary>
 public static class UdaRun
 {
     /// <summary>The accuracy table's row name for this model.</summary>

@@ -49,7 +49,9 @@ public sealed record UdaOptions(
     double TextureBlend = 0,
     bool MeanImage = false)
 {
+    /// <summary>Frozen plus fine-tuning epochs.</summary>
     [JsonIgnore] public int Epochs => FrozenEpochs + FineTuneEpochs;
+    /// <summary>The backbone these options name.</summary>
     [JsonIgnore] public UdaBackbone Backbone => new(BackboneWeights, Arch);
 
     /// <summary>The input transform these settings train and evaluate with.</summary>
@@ -84,6 +86,7 @@ public sealed record UdaOptions(
 /// </summary>
 public sealed class UdaTrainer : ITrainer, IDisposable
 {
+    /// <summary>The checkpoint kind of improved-UDA runs.</summary>
     public const string Kind = "uda";
 
     readonly UdaOptions _o;
@@ -102,7 +105,9 @@ public sealed class UdaTrainer : ITrainer, IDisposable
     /// <summary>The model that is reported: the averaged one once averaging has begun, else the last iterate.</summary>
     public UdaModel Reported => Average is { Count: > 0 } ? (UdaModel)Average.Averaged : Model;
 
+    /// <summary>How images are brought to the backbone's input.</summary>
     public ImageTransform Transform { get; }
+    /// <summary>Adam with the head's and the backbone's learning rates.</summary>
     public optim.Optimizer Optimizer { get; }
     /// <inheritdoc/>
     public Checkpoint State { get; }
@@ -110,8 +115,10 @@ public sealed class UdaTrainer : ITrainer, IDisposable
     public int BatchesPerEpoch => _labelled.BatchesPerEpoch;
     /// <inheritdoc/>
     public int ImagesPerStep => _o.Mode == AdaptationMethod.Dann ? 2 * _o.Batch : _o.Batch;
+    /// <summary>Optimizer steps of the whole run.</summary>
     public long TotalSteps => (long)BatchesPerEpoch * _o.Epochs;
 
+    /// <summary>Builds the model, caches the frozen backbone's maps lazily, and sets up loaders and checkpoint.</summary>
     public UdaTrainer(DomainData source, DomainData target, UdaOptions o, IProgressSink progress)
     {
         _o = o.Validate();

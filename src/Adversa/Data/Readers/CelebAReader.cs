@@ -10,6 +10,7 @@ namespace Adversa.Data.Readers;
 /// </summary>
 public static class CelebAReader
 {
+    /// <summary>True when <paramref name="root"/> holds CelebA's attribute list.</summary>
     public static bool Exists(string root) => File.Exists(Path.Combine(root, "list_attr_celeba.txt"));
 
     /// <summary>split: train, valid, test or all.</summary>
@@ -45,6 +46,7 @@ public static class CelebAReader
         return new ImageSet("celeba", images, null, 0, tensor(selected, [keep.Count, a]), attrNames);
     }
 
+    /// <summary>The centre square of an aligned face resized to <paramref name="size"/> (HWC bytes).</summary>
     public static (byte[], int, int) CropResize(byte[] hwc, int w, int h, int size)
     {
         var (square, side) = ImageOps.CentreSquare(hwc, w, h, 3);

@@ -11,6 +11,7 @@ namespace Adversa.Data.Readers;
 /// </summary>
 public static class CsvFolderReader
 {
+    /// <summary>Digits from a folder of images with a CSV of image_name,label.</summary>
     public static ImageSet ReadDigits(string name, string folder, string csvPath, int size, int channels, int? limit = null)
     {
         var (header, rows) = ReadCsv(csvPath, limit);
@@ -28,6 +29,7 @@ public static class CsvFolderReader
         return new ImageSet(name, images, tensor(labels));
     }
 
+    /// <summary>Faces from a folder of images with a CSV of image_name and 0/1 attribute columns.</summary>
     public static ImageSet ReadAttributes(string name, string folder, string csvPath, int? limit,
                                           Func<byte[], int, int, (byte[], int, int)>? prepare, int size)
     {

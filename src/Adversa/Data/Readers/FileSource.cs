@@ -15,6 +15,7 @@ public sealed class FileSource : IDisposable
     readonly Dictionary<string, ZipArchiveEntry>? _entries;
     readonly object _lock = new();
 
+    /// <summary>The folder or zip, for messages.</summary>
     public string Description { get; }
 
     FileSource(string description, string? folder, ZipArchive? zip)
@@ -30,12 +31,14 @@ public sealed class FileSource : IDisposable
         }
     }
 
+    /// <summary>Files of a folder.</summary>
     public static FileSource FromFolder(string folder)
     {
         if (!Directory.Exists(folder)) throw new AdversaException($"{folder}: folder not found");
         return new FileSource(folder, folder, null);
     }
 
+    /// <summary>Entries of a zip archive (read in place, not extracted).</summary>
     public static FileSource FromZip(string zipPath)
     {
         try { return new FileSource(zipPath, null, ZipFile.OpenRead(zipPath)); }
@@ -55,11 +58,14 @@ public sealed class FileSource : IDisposable
         (_entries?.Keys ?? Directory.EnumerateFiles(_folder!).Select(Path.GetFileName)!)
         .Count(n => n!.EndsWith(".png", StringComparison.OrdinalIgnoreCase) || n.EndsWith(".jpg", StringComparison.OrdinalIgnoreCase) || n.EndsWith(".jpeg", StringComparison.OrdinalIgnoreCase));
 
+    /// <summary>True when the file exists.</summary>
     public bool Contains(string name) =>
         _entries?.ContainsKey(name) ?? File.Exists(Path.Combine(_folder!, name));
 
+    /// <summary>The file's path for messages (zip!entry for an archive).</summary>
     public string PathOf(string name) => _zip is null ? Path.Combine(_folder!, name) : $"{Description}!{name}";
 
+    /// <summary>The file's bytes.</summary>
     public byte[] ReadAllBytes(string name)
     {
         if (_entries is not null)

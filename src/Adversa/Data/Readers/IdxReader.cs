@@ -11,9 +11,12 @@ namespace Adversa.Data.Readers;
 /// </summary>
 public static class IdxReader
 {
+    /// <summary>Magic number of an idx image file (uint8, 3 dimensions).</summary>
     public const int ImagesMagic = 0x00000803;
+    /// <summary>Magic number of an idx label file (uint8, 1 dimension).</summary>
     public const int LabelsMagic = 0x00000801;
 
+    /// <summary>Images [N, 1, H, W] of an idx file (plain or .gz).</summary>
     public static Tensor ReadImages(string path)
     {
         var data = ReadMaybeGzip(path);
@@ -31,6 +34,7 @@ public static class IdxReader
         return t;
     }
 
+    /// <summary>Labels [N] of an idx file (plain or .gz), each checked below <paramref name="numClasses"/>.</summary>
     public static Tensor ReadLabels(string path, int numClasses = 10)
     {
         var data = ReadMaybeGzip(path);
@@ -87,6 +91,7 @@ public static class IdxReader
         w.Write(pixels);
     }
 
+    /// <summary>Writes labels as an idx file (tests, conversions).</summary>
     public static void WriteLabels(string path, byte[] labels)
     {
         using var w = File.Create(path);

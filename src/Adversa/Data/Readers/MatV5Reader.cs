@@ -8,10 +8,17 @@ namespace Adversa.Data.Readers;
 /// <summary>One numeric array from a MAT file: its MATLAB dimensions (column-major) and its values.</summary>
 public sealed record MatArray(string Name, int[] Dimensions, MatClass Class, byte[]? Bytes, double[]? Values)
 {
+    /// <summary>Number of elements.</summary>
     public long Count => Dimensions.Aggregate(1L, (a, d) => a * d);
 }
 
-public enum MatClass { Double = 6, Single = 7, Int8 = 8, UInt8 = 9, Int16 = 10, UInt16 = 11, Int32 = 12, UInt32 = 13, Int64 = 14, UInt64 = 15 }
+/// <summary>The numeric array classes of MAT v5 (mxCLASS_* codes), each named after its element type.</summary>
+public enum MatClass
+{
+#pragma warning disable CS1591 // each value is the element type its name says
+    Double = 6, Single = 7, Int8 = 8, UInt8 = 9, Int16 = 10, UInt16 = 11, Int32 = 12, UInt32 = 13, Int64 = 14, UInt64 = 15,
+#pragma warning restore CS1591
+}
 
 /// <summary>
 /// A reader for MATLAB level-5 MAT files (what SVHN's <c>train_32x32.mat</c> is): a 128-byte header, then

@@ -9,6 +9,7 @@ namespace Adversa.Data.Readers;
 /// </summary>
 public static class MnistMReader
 {
+    /// <summary>True when <paramref name="root"/> holds the labels of <paramref name="split"/>.</summary>
     public static bool Exists(string root, string split) => File.Exists(LabelsPath(root, split));
 
     static string LabelsPath(string root, string split) => Path.Combine(root, $"mnist_m_{split}_labels.txt");

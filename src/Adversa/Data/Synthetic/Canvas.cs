@@ -7,10 +7,14 @@ namespace Adversa.Data.Synthetic;
 /// </summary>
 public sealed class Canvas(int width, int height)
 {
+    /// <summary>Width in pixels.</summary>
     public int Width { get; } = width;
+    /// <summary>Height in pixels.</summary>
     public int Height { get; } = height;
+    /// <summary>RGB pixels, row-major, 0-1.</summary>
     public readonly float[] Pixels = new float[width * height * 3];
 
+    /// <summary>Paints every pixel with the colour the function gives for (x, y).</summary>
     public void Fill(Func<int, int, (float R, float G, float B)> colourAt)
     {
         for (int y = 0; y < Height; y++)
@@ -42,9 +46,11 @@ public sealed class Canvas(int width, int height)
             }
     }
 
+    /// <summary>Paints an anti-aliased ellipse.</summary>
     public void FillEllipse(float cx, float cy, float rx, float ry, (float, float, float) colour, float opacity = 1f) =>
         Paint((x, y) => EllipseDistance(x - cx, y - cy, rx, ry), colour, opacity, (cx - rx - 1, cy - ry - 1, cx + rx + 1, cy + ry + 1));
 
+    /// <summary>Paints an anti-aliased polyline of the given thickness.</summary>
     public void StrokePolyline(IReadOnlyList<(float X, float Y)> points, float thickness, (float, float, float) colour, float opacity = 1f) =>
         Paint((x, y) => PolylineDistance(points, x, y) - thickness / 2, colour, opacity, Bounds(points, thickness));
 
@@ -58,6 +64,7 @@ public sealed class Canvas(int width, int height)
         return (k - 1f) * MathF.Min(rx, ry);
     }
 
+    /// <summary>Distance from (x, y) to the nearest segment of the polyline.</summary>
     public static float PolylineDistance(IReadOnlyList<(float X, float Y)> pts, float x, float y)
     {
         float best = float.MaxValue;
@@ -99,6 +106,7 @@ public sealed class Canvas(int width, int height)
             }
     }
 
+    /// <summary>A standard normal draw from <paramref name="rng"/> (Box-Muller).</summary>
     public static float Gaussian(Random rng)
     {
         double u1 = 1.0 - rng.NextDouble(), u2 = rng.NextDouble();

@@ -3,6 +3,7 @@ namespace Adversa.Data.Synthetic;
 /// <summary>The ten digits as strokes in a unit box (x right, y down): the glyphs of the synthetic digit domains.</summary>
 public static class StrokeFont
 {
+    /// <summary>Strokes of the digits 0-9 on a unit square: per digit a list of polylines.</summary>
     public static readonly (float X, float Y)[][][] Digits = Build();
 
     static (float, float)[][][] Build()

@@ -11,10 +11,13 @@ public enum DigitStyle
     MnistM,
 }
 
+/// <summary>The embedded digit domains: synth-svhn and synth-mnistm, deterministic per seed.</summary>
 public static class SynthDigits
 {
+    /// <summary>Side of a generated digit.</summary>
     public const int Size = 32;
 
+    /// <summary><paramref name="count"/> digits of one style, the same for the same seed and split in every process.</summary>
     public static ImageSet Generate(DigitStyle style, int count, long seed, string split = "train")
     {
         int stream = (style == DigitStyle.Svhn ? 11 : 23) + (split == "test" ? 1000 : 0);

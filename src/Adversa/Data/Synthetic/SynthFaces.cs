@@ -8,7 +8,9 @@ namespace Adversa.Data.Synthetic;
 /// </summary>
 public static class SynthFaces
 {
+    /// <summary>Side of a generated face.</summary>
     public const int Size = 64;
+    /// <summary>The CelebA attributes the synthetic faces carry.</summary>
     public static readonly string[] AttributeNames = ["Smiling", "Eyeglasses", "Blond_Hair", "Male"];
 
     /// <param name="force">Optionally fixes one attribute (index into <see cref="AttributeNames"/>) to a value for every face.</param>
