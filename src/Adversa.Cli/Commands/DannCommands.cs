@@ -1,3 +1,4 @@
+using Adversa.Reproduce;
 using Adversa.Adaptation;
 using System.CommandLine;
 using System.Globalization;
@@ -166,53 +167,14 @@ public static class DannCommands
             var list = p.GetValue(pairs) is { Length: > 0 } given ? given : ["synth-svhn:synth-mnistm", "synth-mnistm:synth-svhn"];
             foreach (var pair in list)
                 if (pair.Split(':') is not [{ Length: > 0 }, { Length: > 0 }]) throw new AdversaException($"--pair must be SOURCE:TARGET, got '{pair}'");
-            using var tableLock = RunLock.Acquire(dir);
-            void Fresh(string runDir)
-            {
-                if (p.GetValue(force) && Directory.Exists(runDir)) Directory.Delete(runDir, recursive: true);
-            }
-            var table = new AccuracyTable();
             var o = p.InvocationConfiguration.Output;
-            var results = new List<object>();
-            foreach (var pair in list)
-            {
-                var parts = pair.Split(':');
-                using var src = t.Load(p, parts[0]);
-                using var tgt = t.Load(p, parts[1]);
-                foreach (var modeText in Modes(p))
-                {
-                    if (modeText == "uda")
-                    {
-                        var uo = new Uda.UdaOptions(src.Name, tgt.Name, ImageSize: p.GetValue(udaSize), FrozenEpochs: p.GetValue(udaFrozen), FineTuneEpochs: p.GetValue(udaFineTune),
-                                                    Batch: p.GetValue(t.Batch), LambdaMax: p.GetValue(t.LambdaMax), Holdout: p.GetValue(t.Holdout), Seed: p.GetValue(t.Seed),
-                                                    AverageFrom: p.GetValue(t.AverageFrom), ColorJitter: p.GetValue(t.ColorJitter), TextureBlend: p.GetValue(t.TextureBlend));
-                        var udaDir = Path.Combine(dir, $"{src.Name}_to_{tgt.Name}", "uda");
-                        o.WriteLine($"== improved UDA {src.Name} -> {tgt.Name} ({udaDir})");
-                        Fresh(udaDir);
-                        var ur = Uda.UdaRun.TrainAndEvaluate(src, tgt, uo, udaDir, Cli.Progress(), LogFolder(p.GetValue(logdir), src.Name, tgt.Name, "uda"));
-                        o.WriteLine($"   target {ur.Target.Describe()}");
-                        table.Add(Uda.UdaRun.RowName, $"{src.Name} → {tgt.Name}", ur.Target.Accuracy);
-                        results.Add(ur);
-                        continue;
-                    }
-                    var options = t.Read(p, src.Name, tgt.Name, AdaptationMethods.Parse(modeText));
-                    var runDir = Path.Combine(dir, $"{src.Name}_to_{tgt.Name}", AdaptationMethods.Name(options.Mode));
-                    o.WriteLine($"== {AdaptationMethods.Name(options.Mode)} {src.Name} -> {tgt.Name} ({runDir})");
-                    Fresh(runDir);
-                    var r = DannRun.TrainAndEvaluate(src, tgt, options, runDir, Cli.Progress(), LogFolder(p.GetValue(logdir), src.Name, tgt.Name, modeText), adaBn: p.GetValue(adabn));
-                    o.WriteLine($"   target {r.Target.Describe()}");
-                    table.Add(AdaptationMethods.Name(options.Mode), $"{src.Name} → {tgt.Name}", r.Target.Accuracy);
-                    if (r.TargetAdaBn is { } adapted)
-                    {
-                        o.WriteLine($"   target with AdaBN {adapted.Describe()}");
-                        table.Add(AdaptationMethods.Name(options.Mode) + " + AdaBN", $"{src.Name} → {tgt.Name}", adapted.Accuracy);
-                    }
-                    results.Add(r);
-                }
-            }
-            AtomicFile.WriteAllText(Path.Combine(dir, "table.md"), table.ToMarkdown());
-            AtomicFile.WriteAllText(Path.Combine(dir, "table.csv"), table.ToCsv());
-            Json.Write(Path.Combine(dir, "results.json"), results);
+            var options = new DigitTableOptions(list.Select(pair => pair.Split(':')).Select(x => (x[0], x[1])).ToList(), Modes(p), dir,
+                                                AdaBn: p.GetValue(adabn), Force: p.GetValue(force), LogDir: p.GetValue(logdir));
+            var table = DigitTable.Run(options, name => t.Load(p, name), (s, g, mode) => t.Read(p, s, g, mode),
+                (s, g) => new Uda.UdaOptions(s, g, ImageSize: p.GetValue(udaSize), FrozenEpochs: p.GetValue(udaFrozen), FineTuneEpochs: p.GetValue(udaFineTune),
+                                             Batch: p.GetValue(t.Batch), LambdaMax: p.GetValue(t.LambdaMax), Holdout: p.GetValue(t.Holdout), Seed: p.GetValue(t.Seed),
+                                             AverageFrom: p.GetValue(t.AverageFrom), ColorJitter: p.GetValue(t.ColorJitter), TextureBlend: p.GetValue(t.TextureBlend)),
+                Cli.Progress(), o.WriteLine);
             o.WriteLine();
             o.Write(table.ToMarkdown());
             var teacher = Modes(p).Contains("mean-teacher") ? $"; mean-teacher: {DannTrainer.ReportedName(t.Read(p, "", "", AdaptationMethod.MeanTeacher))}" : "";
@@ -221,9 +183,6 @@ public static class DannCommands
         });
         return cmd;
     }
-
-    static string? LogFolder(string? logdir, string source, string target, string mode) =>
-        logdir is null ? null : Path.Combine(logdir, $"{source}_to_{target}", mode);
 
     static Command Predict() => DigitPredictions.Command("runs/dann", c =>
     {
@@ -240,32 +199,10 @@ public static class DannCommands
         cmd.Arguments.Add(truth);
         cmd.SetAction(p =>
         {
-            var pred = ReadLabels(p.GetValue(predicted)!);
-            var gold = ReadLabels(p.GetValue(truth)!);
-            var missing = gold.Keys.Where(k => !pred.ContainsKey(k)).ToList();
-            if (missing.Count > 0) throw new AdversaException($"{p.GetValue(predicted)}: no prediction for {missing.Count} image(s), e.g. '{missing[0]}'");
-            int correct = gold.Count(kv => pred[kv.Key] == kv.Value);
-            p.InvocationConfiguration.Output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"accuracy {100.0 * correct / gold.Count:F2}% ({correct}/{gold.Count})"));
+            var (correct, total) = Predictions.Score(p.GetValue(predicted)!, p.GetValue(truth)!);
+            p.InvocationConfiguration.Output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"accuracy {100.0 * correct / total:F2}% ({correct}/{total})"));
             return 0;
         });
         return cmd;
-    }
-
-    static Dictionary<string, int> ReadLabels(string path)
-    {
-        if (!File.Exists(path)) throw new AdversaException($"{path}: file not found");
-        var result = new Dictionary<string, int>();
-        var lines = File.ReadAllLines(path);
-        if (lines.Length == 0 || !lines[0].Trim().Equals("image_name,label", StringComparison.OrdinalIgnoreCase))
-            throw new DataFormatException(path, 1, "expected header 'image_name,label'");
-        for (int i = 1; i < lines.Length; i++)
-        {
-            if (string.IsNullOrWhiteSpace(lines[i])) continue;
-            var cells = lines[i].Split(',');
-            if (cells.Length != 2 || !int.TryParse(cells[1], out var label) || label is < 0 or > 9)
-                throw new DataFormatException(path, i + 1, $"expected '<image name>,<digit 0-9>', got '{lines[i]}'");
-            if (!result.TryAdd(cells[0].Trim(), label)) throw new DataFormatException(path, i + 1, $"image '{cells[0]}' listed twice");
-        }
-        return result;
     }
 }
