@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Adversa.Common;
-using Adversa.Gan;
 using Adversa.Training;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;

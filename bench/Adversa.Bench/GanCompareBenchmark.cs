@@ -3,7 +3,6 @@ using Adversa.Common;
 using Adversa.Gan;
 using Adversa.Training;
 using static TorchSharp.torch;
-using F = TorchSharp.torch.nn.functional;
 
 namespace Adversa.Bench;
 

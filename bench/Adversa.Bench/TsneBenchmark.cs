@@ -1,9 +1,7 @@
 using System.Diagnostics;
 using Adversa.Common;
-using Adversa.Gan;
 using Adversa.Training;
 using static TorchSharp.torch;
-using F = TorchSharp.torch.nn.functional;
 
 namespace Adversa.Bench;
 

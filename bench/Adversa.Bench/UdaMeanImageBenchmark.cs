@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Adversa.Common;
 using Adversa.Gan;
 using Adversa.Training;

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Adversa.Common;
 using Adversa.Gan;
 using Adversa.Training;
 using static TorchSharp.torch;

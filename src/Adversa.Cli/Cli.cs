@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Adversa.Common;
-using Adversa.Training;
 
 namespace Adversa.Cli;
 

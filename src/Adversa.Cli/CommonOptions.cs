@@ -2,7 +2,6 @@ using Adversa.Common;
 using System.CommandLine;
 using System.Globalization;
 using System.Numerics;
-using Adversa.Training;
 using TorchSharp;
 
 namespace Adversa.Cli;

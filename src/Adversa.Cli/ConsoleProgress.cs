@@ -1,5 +1,4 @@
 using Adversa.Common;
-using Adversa.Training;
 using Spectre.Console;
 
 namespace Adversa.Cli;

@@ -1,4 +1,3 @@
-using Adversa.Common;
 using Adversa.Training;
 
 namespace Adversa.Cli;

@@ -1,9 +1,7 @@
 using System.CommandLine;
-using System.Text.Json;
 using Adversa.Acgan;
 using Adversa.Common;
 using Adversa.Data;
-using Adversa.Gan;
 using Adversa.Training;
 using static TorchSharp.torch;
 

@@ -2,12 +2,9 @@ using Adversa.Reproduce;
 using Adversa.Adaptation;
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
 using Adversa.Common;
 using Adversa.Dann;
-using Adversa.Data;
 using Adversa.Training;
-using static TorchSharp.torch;
 
 namespace Adversa.Cli.Commands;
 

@@ -3,7 +3,6 @@ using System.Diagnostics;
 using Adversa.Common;
 using Adversa.Data;
 using Adversa.Plots;
-using Adversa.Training;
 using static TorchSharp.torch;
 
 namespace Adversa.Cli.Commands;

@@ -1,12 +1,9 @@
-using Adversa.Tsne;
 using System.CommandLine;
-using System.Text.Json;
 using Adversa.Common;
 using Adversa.Data;
 using Adversa.Gan;
 using Adversa.Metrics;
 using Adversa.Training;
-using TorchSharp.PyBridge;
 using static TorchSharp.torch;
 
 namespace Adversa.Cli.Commands;

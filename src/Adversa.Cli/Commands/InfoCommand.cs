@@ -1,7 +1,6 @@
 using Adversa.Common;
 using System.CommandLine;
 using Adversa.Data;
-using Adversa.Training;
 using TorchSharp;
 
 namespace Adversa.Cli.Commands;

@@ -2,7 +2,6 @@ using Adversa.Common;
 using System.CommandLine;
 using System.Diagnostics;
 using Adversa.Reproduce;
-using Adversa.Training;
 
 namespace Adversa.Cli.Commands;
 

@@ -1,6 +1,5 @@
 using Adversa.Summary;
 using System.CommandLine;
-using Adversa.Plots;
 
 namespace Adversa.Cli.Commands;
 

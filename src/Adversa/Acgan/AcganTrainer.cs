@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Adversa.Common;
 using Adversa.Data;
 using Adversa.Gan;

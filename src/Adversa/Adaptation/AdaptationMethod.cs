@@ -1,4 +1,3 @@
-using Adversa.Common;
 namespace Adversa.Adaptation;
 
 /// <summary>

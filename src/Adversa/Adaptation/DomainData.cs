@@ -1,4 +1,3 @@
-using Adversa.Common;
 using Adversa.Data;
 
 namespace Adversa.Adaptation;

@@ -1,4 +1,3 @@
-using Adversa.Common;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;

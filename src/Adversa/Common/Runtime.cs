@@ -1,4 +1,3 @@
-using Adversa.Common;
 using TorchSharp;
 using static TorchSharp.torch;
 

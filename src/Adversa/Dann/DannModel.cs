@@ -1,4 +1,3 @@
-using Adversa.Common;
 using Adversa.Adaptation;
 using Adversa.Data;
 using TorchSharp.Modules;

@@ -3,7 +3,6 @@ using Adversa.Adaptation;
 using System.Text.Json;
 using Adversa.Common;
 using Adversa.Training;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Adversa.Dann;

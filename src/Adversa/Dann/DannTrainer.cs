@@ -4,7 +4,6 @@ using Adversa.Data;
 using Adversa.MeanTeacher;
 using Adversa.Training;
 using static TorchSharp.torch;
-using F = TorchSharp.torch.nn.functional;
 
 namespace Adversa.Dann;
 

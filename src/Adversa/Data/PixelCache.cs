@@ -1,4 +1,3 @@
-using Adversa.Common;
 using static TorchSharp.torch;
 
 namespace Adversa.Data;

@@ -1,6 +1,5 @@
 using Adversa.Common;
 using Adversa.Data;
-using Adversa.Training;
 using Sequential = TorchSharp.Modules.Sequential;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;

@@ -2,7 +2,6 @@ using Adversa.Common;
 using Adversa.Acgan;
 using Adversa.Data;
 using Adversa.Gan;
-using Adversa.Training;
 using static TorchSharp.torch;
 
 namespace Adversa.Metrics;

@@ -1,6 +1,5 @@
 using Adversa.Common;
 using Adversa.Backbones;
-using Adversa.Training;
 using static TorchSharp.torch;
 
 namespace Adversa.Metrics;

@@ -1,5 +1,4 @@
 using Adversa.Common;
-using Adversa.Training;
 using static TorchSharp.torch;
 
 namespace Adversa.Metrics;

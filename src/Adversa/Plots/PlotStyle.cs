@@ -1,4 +1,3 @@
-using Adversa.Common;
 using ScottPlot;
 
 namespace Adversa.Plots;

@@ -1,4 +1,3 @@
-using Adversa.Common;
 using System.Net;
 using System.Text;
 

@@ -10,7 +10,6 @@ using Adversa.Dann;
 using Adversa.Data;
 using Adversa.Gan;
 using Adversa.Metrics;
-using Adversa.Plots;
 using Adversa.Training;
 using static TorchSharp.torch;
 

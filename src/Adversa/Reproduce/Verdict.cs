@@ -1,4 +1,3 @@
-using Adversa.Tsne;
 using System.Globalization;
 using Adversa.Metrics;
 

@@ -1,4 +1,3 @@
-using Adversa.Common;
 using System.Text;
 using Adversa.Acgan;
 using Adversa.Dann;

@@ -1,7 +1,6 @@
 using Adversa.Common;
 using System.Globalization;
 using Adversa.Data;
-using Adversa.Metrics;
 using Adversa.Plots;
 using Adversa.Training;
 using static TorchSharp.torch;

@@ -1,6 +1,5 @@
 using Adversa.Common;
 using Adversa.Data;
-using Adversa.Training;
 using static TorchSharp.torch;
 
 namespace Adversa.Uda;

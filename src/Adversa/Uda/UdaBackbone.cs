@@ -1,5 +1,4 @@
 using Adversa.Backbones;
-using Adversa.Common;
 using Adversa.Data;
 
 namespace Adversa.Uda;

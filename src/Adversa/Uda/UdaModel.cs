@@ -1,5 +1,4 @@
 using Adversa.Adaptation;
-using Adversa.Common;
 using Adversa.Backbones;
 using Adversa.Dann;
 using TorchSharp.Modules;

@@ -1,10 +1,8 @@
 using Adversa.Adaptation;
 using System.Text.Json;
 using Adversa.Common;
-using Adversa.Dann;
 using Adversa.Data;
 using Adversa.Training;
-using static TorchSharp.torch;
 
 namespace Adversa.Uda;
 

@@ -5,7 +5,6 @@ using Adversa.Dann;
 using Adversa.Data;
 using Adversa.Training;
 using static TorchSharp.torch;
-using F = TorchSharp.torch.nn.functional;
 
 namespace Adversa.Uda;
 

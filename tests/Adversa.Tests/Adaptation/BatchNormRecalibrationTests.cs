@@ -1,8 +1,6 @@
-using Adversa.Common;
 using Adversa.Data;
 using Adversa.Adaptation;
 using Adversa.Dann;
-using Adversa.Tests.Fixtures;
 using Adversa.Training;
 using static TorchSharp.torch;
 

@@ -1,7 +1,5 @@
-using Adversa.Common;
 using Adversa.Data;
 using Adversa.Adaptation;
-using Adversa.Dann;
 using Adversa.Tests.Fixtures;
 using Adversa.Training;
 using static TorchSharp.torch;

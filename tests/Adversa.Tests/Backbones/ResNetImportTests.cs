@@ -1,4 +1,3 @@
-using Adversa.Common;
 using Adversa.Backbones;
 using Microsoft.ML.OnnxRuntime;
 using static TorchSharp.torch;

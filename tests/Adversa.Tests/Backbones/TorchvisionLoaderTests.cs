@@ -1,6 +1,4 @@
-using Adversa.Common;
 using Adversa.Backbones;
-using Microsoft.ML.OnnxRuntime;
 using static TorchSharp.torch;
 
 namespace Adversa.Tests.Backbones;

@@ -1,8 +1,6 @@
-using Adversa.Common;
 using Adversa.Cli.Commands;
 using Adversa.Data;
 using Adversa.Tests.Fixtures;
-using System.CommandLine;
 
 namespace Adversa.Tests.Cli;
 

@@ -1,4 +1,3 @@
-using Adversa.Common;
 using Adversa.Cli.Commands;
 using Adversa.Data;
 using Adversa.Tests.Fixtures;

@@ -1,5 +1,4 @@
 using Adversa.Common;
-using Adversa.Data;
 using Adversa.Adaptation;
 using Adversa.Dann;
 using Adversa.Tests.Fixtures;

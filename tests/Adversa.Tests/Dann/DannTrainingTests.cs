@@ -1,10 +1,8 @@
 using Adversa.Common;
-using Adversa.Data;
 using Adversa.Adaptation;
 using Adversa.Dann;
 using Adversa.Tests.Fixtures;
 using Adversa.Training;
-using static TorchSharp.torch;
 
 namespace Adversa.Tests.Dann;
 

@@ -1,9 +1,6 @@
-using System.IO.Compression;
 using Adversa.Common;
-using Adversa.Data;
 using Adversa.Data.Readers;
 using Adversa.Tests.Fixtures;
-using PureHDF;
 
 using static Adversa.Tests.Fixtures.TensorAssert;
 

@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using Adversa.Common;
 using Adversa.Data;
 using Adversa.Tests.Fixtures;
-using Adversa.Training;
 
 using static Adversa.Tests.Fixtures.TensorAssert;
 

@@ -1,6 +1,5 @@
 using Adversa.Data;
 using Adversa.Data.Synthetic;
-using TorchSharp;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 

@@ -1,11 +1,8 @@
-using System.IO.Compression;
 using Adversa.Common;
-using Adversa.Data;
 using Adversa.Data.Readers;
 using Adversa.Tests.Fixtures;
 using PureHDF;
 
-using static Adversa.Tests.Fixtures.TensorAssert;
 
 namespace Adversa.Tests.Data;
 

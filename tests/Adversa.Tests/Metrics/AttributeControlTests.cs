@@ -1,7 +1,6 @@
 using Adversa.Common;
 using Adversa.Data.Synthetic;
 using Adversa.Metrics;
-using Adversa.Training;
 using static TorchSharp.torch;
 
 namespace Adversa.Tests.Metrics;

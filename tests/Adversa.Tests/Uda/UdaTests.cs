@@ -1,6 +1,5 @@
 using Adversa.Common;
 using Adversa.Adaptation;
-using Adversa.Dann;
 using Adversa.Tests.Fixtures;
 using Adversa.Training;
 using Adversa.Uda;
