@@ -57,26 +57,23 @@ public static class AcganCommands
         var pairs = new Option<int>("--count", "-n", "--pairs") { Description = "Pairs to judge: noise vectors, each generated with the attribute off and on", DefaultValueFactory = _ => 1000 }.AtLeast(1);
         var epochs = new Option<int>("--classifier-epochs") { Description = "Epochs of the attribute classifier on real faces", DefaultValueFactory = _ => 3 }.AtLeast(1);
         var (root, limit, seed, threads) = (CommonOptions.DataRoot(), CommonOptions.Limit(), CommonOptions.Seed(), CommonOptions.Threads());
-        var output = CommonOptions.Out("acgan-eval", "Folder for attribute-control.json and attribute-control.txt");
+        var output = CommonOptions.Out("acgan-eval.json", "JSON file for the scores (as every eval command writes)");
         var cmd = new Command("eval", "Attribute control: a classifier trained on real faces judges generated off/on pairs (accuracies and pair flip rate)")
             .With(checkpoint, data, attrs, pairs, epochs, root, limit, output, seed, threads);
         cmd.SetAction(p =>
         {
             Runtime.Configure(p.GetValue(threads), p.GetValue(seed));
-            OutputPath.CheckFolder(p.GetValue(output)!);
+            OutputPath.CheckFile(p.GetValue(output)!);
             var path = p.GetValue(checkpoint)!;
             var (g, trained) = AcganTrainer.LoadReported(path);
             var dataName = p.GetValue(data) ?? (string?)Checkpoint.ReadMeta(path)["options"]?["data"] ?? "synth-faces";
             using var real = DatasetCatalog.Load(new DatasetRequest(dataName, "all", p.GetValue(limit), p.GetValue(root), p.GetValue(seed) + 1000));
             var wanted = p.GetValue(attrs) is { Length: > 0 } a ? a : trained;
             var reports = Metrics.AttributeControlEvaluation.Evaluate(g, trained, wanted, real, p.GetValue(pairs), p.GetValue(epochs), p.GetValue(seed), Cli.Progress());
-            var dir = p.GetValue(output)!;
-            Json.Write(Path.Combine(dir, "attribute-control.json"), new { checkpoint = path, data = dataName, reports });
-            var text = string.Join(Environment.NewLine, reports.Select(r => r.Describe()));
-            AtomicFile.WriteAllText(Path.Combine(dir, "attribute-control.txt"), text + Environment.NewLine);
+            Json.Write(p.GetValue(output)!, new { checkpoint = path, data = dataName, reports });
             var o = p.InvocationConfiguration.Output;
-            o.WriteLine(text);
-            o.WriteLine($"wrote {Path.Combine(dir, "attribute-control.json")} and attribute-control.txt");
+            foreach (var r in reports) o.WriteLine(r.Describe());
+            o.WriteLine($"wrote {p.GetValue(output)}");
             return 0;
         });
         return cmd;

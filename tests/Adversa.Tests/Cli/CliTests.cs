@@ -35,6 +35,20 @@ public class CliTests
         }
         foreach (var sub in root.Subcommands) Walk(sub, [sub.Name]);
         Assert.True(leaves >= 25, $"only {leaves} commands found");
+
+        // The shared options mean one thing everywhere: one description per name, and no retired spelling anywhere.
+        var all = new List<System.CommandLine.Option>();
+        void Collect(System.CommandLine.Command c) { all.AddRange(c.Options); foreach (var s in c.Subcommands) Collect(s); }
+        Collect(root);
+        // Two exceptions by design: --seed on eval commands defaults to the seed the checkpoint recorded, and `data download`'s
+        // --data-root is the required destination rather than where datasets are looked for.
+        var download = root.Subcommands.Single(c => c.Name == "data").Subcommands.Single(c => c.Name == "download").Options;
+        foreach (var shared in new[] { "--threads", "--data-root", "--limit", "--device" })
+        {
+            var descriptions = all.Where(o => o.Name == shared && !download.Contains(o)).Select(o => o.Description).Distinct().ToList();
+            Assert.True(descriptions.Count == 1, $"{shared} is described {descriptions.Count} ways: {string.Join(" | ", descriptions)}");
+        }
+        Assert.DoesNotContain(all, o => o.Name is "--root" or "--full" || o.Aliases.Contains("-m") && o.Name != "--mode");
     }
 
     [Fact]

@@ -53,7 +53,8 @@ public class RefusalTests(TinyCheckpoints checkpoints) : IClassFixture<TinyCheck
         { "reproduce --size tiny --out {file}", "is an existing file; a folder was expected" },
         { "gan sample --checkpoint {gan} --out {out}", "is a folder; a file name was expected" },
         { "data preview synth-mnistm --out {out}", "is a folder; a file name was expected" },
-        { "acgan eval --checkpoint {gan} --out {file}", "is an existing file; a folder was expected" },
+        { "acgan eval --checkpoint {gan} --out {file}", "is a DCGAN checkpoint (face generator); this command needs an ACGAN checkpoint" },
+        { "acgan eval --checkpoint {gan} --out {out}", "is a folder; a file name was expected" },
         // Resuming a run under other settings.
         { "dann train --resume --lr 0.01 --limit 128 --epochs 1 --batch 64 --width 4 --threads 1 --out {run}", "cannot resume: it was trained with other settings (learning_rate: 0.001 -> 0.01)" },
         { "dann train --resume --limit 256 --epochs 1 --batch 64 --width 4 --threads 1 --out {run}", "source_train: 128 -> 256" },
