@@ -19,19 +19,20 @@ public static class DiffAugment
     public static readonly string[] Policies = ["color", "translation", "cutout"];
 
     /// <summary>True when every name of the comma-separated list is a policy (or the list is empty or "none").</summary>
-    public static bool IsValid(string? list) =>
-        string.IsNullOrWhiteSpace(list) || list.Trim() == "none" || list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).All(Policies.Contains);
+    public static bool IsValid(string? list) => Names(list).All(Policies.Contains);
 
     /// <summary>The policies of a comma-separated list ("" or "none": off); a one-line error names an unknown one.</summary>
     public static string[] Parse(string? list)
     {
-        if (string.IsNullOrWhiteSpace(list) || list.Trim() == "none") return [];
-        var names = list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-        foreach (var name in names)
-            if (!Policies.Contains(name))
-                throw new AdversaException($"--diff-augment: unknown policy '{name}'; choose from {string.Join(", ", Policies)} (comma-separated) or none");
+        var names = Names(list);
+        if (names.FirstOrDefault(n => !Policies.Contains(n)) is { } unknown)
+            throw new AdversaException($"--diff-augment: unknown policy '{unknown}'; choose from {string.Join(", ", Policies)} (comma-separated) or none");
         return Policies.Where(names.Contains).ToArray(); // the fixed order, each once
     }
+
+    /// <summary>The names of a comma-separated list, trimmed; none for "" or "none".</summary>
+    static string[] Names(string? list) =>
+        string.IsNullOrWhiteSpace(list) || list.Trim() == "none" ? [] : list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
 
     /// <summary>Applies the parsed <paramref name="policies"/> to a batch [N, C, H, W] (identity when there are none).</summary>
     public static Tensor Apply(Tensor x, string[] policies)

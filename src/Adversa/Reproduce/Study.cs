@@ -165,7 +165,7 @@ public sealed class Study(StudyOptions o, IProgressSink progress)
     {
         if (o.Size.NeedsRealData)
         {
-            var missing = o.DataRoot is null ? ["celeba", "svhn", "mnist_m"] : MissingFolders().ToList();
+            var missing = o.DataRoot is null ? RealFolders.Select(f => f.Folder).ToList() : MissingFolders().Select(f => f.Folder).ToList();
             if (missing.Count > 0)
                 throw new Common.AdversaException($"--size {o.Size.Name} is the study on the real datasets: it needs --data-root DIR with " +
                                                   $"{string.Join(", ", missing.Select(m => m + "/"))} in it{(o.DataRoot is null ? "" : $" (looked in {DatasetCatalog.ResolveRoot(o.DataRoot)})")}");
@@ -330,12 +330,18 @@ public sealed class Study(StudyOptions o, IProgressSink progress)
 
     static readonly (string Folder, string Use)[] RealFolders = [("celeba", "GAN/ACGAN"), ("svhn", "DANN"), ("mnist_m", "DANN")];
 
-    IEnumerable<string> MissingFolders() =>
-        RealFolders.Where(f => !Directory.Exists(Path.Combine(DatasetCatalog.ResolveRoot(o.DataRoot), f.Folder))).Select(f => f.Folder);
+    /// <summary>The real-data folders absent from the data root, each checked once.</summary>
+    List<(string Folder, string Use)> MissingFolders()
+    {
+        var root = DatasetCatalog.ResolveRoot(o.DataRoot);
+        return RealFolders.Where(f => !Directory.Exists(Path.Combine(root, f.Folder))).ToList();
+    }
 
-    IEnumerable<string> MissingData() =>
-        RealFolders.Where(f => MissingFolders().Contains(f.Folder))
-                   .Select(f => $"Note: {Path.Combine(DatasetCatalog.ResolveRoot(o.DataRoot), f.Folder)} is missing, so {f.Use} use the embedded synthetic data instead.");
+    IEnumerable<string> MissingData()
+    {
+        var root = DatasetCatalog.ResolveRoot(o.DataRoot);
+        return MissingFolders().Select(f => $"Note: {Path.Combine(root, f.Folder)} is missing, so {f.Use} use the embedded synthetic data instead.");
+    }
 
     /// <summary>How a part's settings are keyed in done.json: names as written (snake_case would merge "faces" and "Faces"), enums by name.</summary>
     static readonly JsonSerializerOptions SettingsJson = new() { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) } };
