@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Adversa.Backbones;
 using Adversa.Gan;
 using Adversa.Training;
 using static TorchSharp.torch;
@@ -20,9 +21,15 @@ static class UdaProfileBenchmark
         noGrad0.Dispose();
         var y = randint(0, 10, [256]);
         var sw = new Stopwatch();
-        double f = 0, b = 0, o = 0;
-        for (int s = 0; s < 6; s++)
+        // Steps alternate between full convolutions everywhere and the cropped kernels on 1x1 outputs (SmallMapConv), so both
+        // see the same machine load; the first two steps of each are warm-up.
+        var f = new double[2];
+        var b = new double[2];
+        var o = new double[2];
+        for (int s = 0; s < 12; s++)
         {
+            int crop = s % 2;
+            SmallMapConv.Enabled = crop == 1;
             using var scope = NewDisposeScope();
             opt.zero_grad();
             sw.Restart();
@@ -32,8 +39,9 @@ static class UdaProfileBenchmark
             double t2 = sw.Elapsed.TotalSeconds;
             opt.step();
             double t3 = sw.Elapsed.TotalSeconds;
-            if (s >= 2) { f += t1; b += t2 - t1; o += t3 - t2; }
+            if (s >= 4) { f[crop] += t1; b[crop] += t2 - t1; o[crop] += t3 - t2; }
         }
+        SmallMapConv.Enabled = true;
         foreach (var (hw, k) in new[] { (1, 3), (2, 3), (4, 3), (1, 1) })
         {
             var conv = nn.Conv2d(512, 512, k, 1, k / 2, bias: false);
@@ -43,8 +51,14 @@ static class UdaProfileBenchmark
             double fb = t.Elapsed.TotalSeconds / 3;
             t.Restart();
             using (no_grad()) for (int i = 0; i < 3; i++) { using var sc = NewDisposeScope(); conv.forward(x); }
-            Console.WriteLine($"conv {k}x{k} 512->512 on {hw}x{hw}, batch 256: forward {t.Elapsed.TotalSeconds / 3 * 1000:F0} ms, forward+backward {fb * 1000:F0} ms");
+            double fw = t.Elapsed.TotalSeconds / 3;
+            t.Restart();
+            if (k == 3) for (int i = 0; i < 3; i++) { using var sc = NewDisposeScope(); SmallMapConv.Forward(conv, x, 1).sum().backward(); }
+            Console.WriteLine($"conv {k}x{k} 512->512 on {hw}x{hw}, batch 256: forward {fw * 1000:F0} ms, forward+backward {fb * 1000:F0} ms" +
+                              (k == 3 && hw == 1 ? $", cropped to its centre tap {t.Elapsed.TotalSeconds / 3 * 1000:F0} ms" : ""));
         }
-        Console.WriteLine($"top {top}: forward {f / 4 * 1000:F0} ms, backward {b / 4 * 1000:F0} ms, optimizer {o / 4 * 1000:F0} ms (batch 256, bottom {string.Join('x', bottom.shape)})");
+        foreach (var (crop, name) in new[] { (0, "full 3x3 kernels"), (1, "cropped on 1x1 outputs") })
+            Console.WriteLine($"top {top}, {name}: forward {f[crop] / 4 * 1000:F0} ms, backward {b[crop] / 4 * 1000:F0} ms, " +
+                              $"optimizer {o[crop] / 4 * 1000:F0} ms (batch 256, bottom {string.Join('x', bottom.shape)})");
     }
 }
