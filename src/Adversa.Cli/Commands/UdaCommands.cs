@@ -31,6 +31,8 @@ public static class UdaCommands
         var arch = new Option<string>("--arch") { Description = "Architecture of --backbone-weights: resnet18, resnet34 (the study's) or resnet50 (2048-channel layer4 map)", DefaultValueFactory = _ => "resnet18" }.AcceptOnlyFromAmong(Backbones.ResNet.TorchvisionArchitectures);
         var size = new Option<int>("--size") { Description = "Side the digits are resized to before the backbone (32: 1x1 layer4 map, fastest, and with 3 fine-tuned stages the most accurate measured; 64: 2x2 map)", DefaultValueFactory = _ => 32 }.Between(32, 512);
         var meanImage = new Option<bool>("--mean-image") { Description = $"Built-in backbone: subtract its package's 224x224 mean image, resized to --size, as its own preprocessing graph does, instead of that image's channel means (B/G/R 103.06/115.90/123.15, the default)" };
+        var head = new Option<string>("--head") { Description = "Head from the layer4 map to the 800-d latent: reduce (1x1 conv to 128 channels, upsampled to 4x4, 3x3 conv to 50; the default) or rconv (the study's transposed convolutions 512→256→128→64, pooled to 4x4, 3x3 conv to 50)", DefaultValueFactory = _ => "reduce" }
+            .AcceptOnlyFromAmong("reduce", "rconv");
         var gray = new Option<bool>("--grayscale") { Description = "Average the colour channels of both domains before the backbone (colour is MNIST-M's most obvious domain cue)" };
         var epochs = CommonOptions.Epochs(12);
         var frozen = new Option<int>("--frozen-epochs") { Description = "How many of --epochs train only the head and classifiers (the remaining epochs also fine-tune the top --finetune-stages backbone stages)", DefaultValueFactory = _ => 2 }.AtLeast(0);
@@ -49,21 +51,25 @@ public static class UdaCommands
         var resume = new Option<bool>("--resume") { Description = "Continue from <out>/checkpoint.zip exactly where it stopped" };
         var logdir = new Option<string?>("--logdir") { Description = "Also write TensorBoard scalars to this folder" };
         var cmd = new Command("train", "Train the improved UDA model and report its target accuracy (of the weights averaged over the last quarter of training by default; --average-from 1: the last epoch's)")
-            .With(source, target, mode, backbone, weights, arch, size, meanImage, gray, epochs, frozen, stages, batch, headLr, lr, decayAfter, lambdaMax, entropy, average, jitter, texture, holdout, root, limit, seed, threads, device, output, resume, logdir);
+            .With(source, target, mode, backbone, weights, arch, size, meanImage, head, gray, epochs, frozen, stages, batch, headLr, lr, decayAfter, lambdaMax, entropy, average, jitter, texture, holdout, root, limit, seed, threads, device, output, resume, logdir);
         cmd.SetAction(p =>
         {
             CommonOptions.Configure(p, threads, seed, device);
             int total = p.GetValue(epochs), frozenEpochs = Math.Min(p.GetValue(frozen), total);
-            var options = new UdaOptions(p.GetValue(source)!, p.GetValue(target)!, AdaptationMethods.Parse(p.GetValue(mode)!), p.GetValue(weights), p.GetValue(arch)!, p.GetValue(size),
-                frozenEpochs, total - frozenEpochs, p.GetValue(batch), p.GetValue(headLr), p.GetValue(lr), p.GetValue(decayAfter), 0.1,
-                p.GetValue(lambdaMax), p.GetValue(holdout), p.GetValue(seed), p.GetValue(gray), p.GetValue(stages), p.GetValue(entropy),
-                p.GetValue(average), p.GetValue(jitter), p.GetValue(texture), p.GetValue(meanImage)).Validate();
+            var options = new UdaOptions(p.GetValue(source)!, p.GetValue(target)!, AdaptationMethods.Parse(p.GetValue(mode)!),
+                BackboneWeights: p.GetValue(weights), Arch: p.GetValue(arch)!, ImageSize: p.GetValue(size),
+                FrozenEpochs: frozenEpochs, FineTuneEpochs: total - frozenEpochs, Batch: p.GetValue(batch), HeadLr: p.GetValue(headLr),
+                FineTuneLr: p.GetValue(lr), DecayAfter: p.GetValue(decayAfter), DecayFactor: 0.1, LambdaMax: p.GetValue(lambdaMax),
+                Holdout: p.GetValue(holdout), Seed: p.GetValue(seed), Grayscale: p.GetValue(gray), TopStages: p.GetValue(stages),
+                TargetEntropy: p.GetValue(entropy), AverageFrom: p.GetValue(average), ColorJitter: p.GetValue(jitter),
+                TextureBlend: p.GetValue(texture), MeanImage: p.GetValue(meanImage),
+                Head: p.GetValue(head) == "rconv" ? UdaHead.Rconv : UdaHead.Reduce).Validate();
             var dir = p.GetValue(output)!;
             using var runLock = Training.RunLock.Acquire(dir);
             using var src = DomainData.Load(options.Source, p.GetValue(root), p.GetValue(limit), options.Holdout, options.Seed);
             using var tgt = DomainData.Load(options.Target, p.GetValue(root), p.GetValue(limit), options.Holdout, options.Seed);
             var o = p.InvocationConfiguration.Output;
-            o.WriteLine($"improved UDA ({AdaptationMethods.Name(options.Mode)}) {src.Name} -> {tgt.Name} on {options.Backbone.Describe()}{(options.MeanImage ? " (mean image instead of channel means)" : "")}, input {options.ImageSize}x{options.ImageSize}: " +
+            o.WriteLine($"improved UDA ({AdaptationMethods.Name(options.Mode)}) {src.Name} -> {tgt.Name} on {options.Backbone.Describe()}{(options.MeanImage ? " (mean image instead of channel means)" : "")}, input {options.ImageSize}x{options.ImageSize}, {(options.Head == UdaHead.Rconv ? "the study's r_conv head" : "reduce head")}: " +
                         $"{options.FrozenEpochs} frozen + {options.FineTuneEpochs} fine-tuning epochs (top {options.TopStages} stage(s)){Augmentation(options)}; {src.Train.Count:N0} source / {tgt.Train.Count:N0} target training images; evaluation on {tgt.EvalDescription}");
             using var trainer = new UdaTrainer(src, tgt, options, Cli.Progress());
             int code = LoopRunner.Run(trainer, new Training.LoopOptions(options.Epochs, dir, p.GetValue(resume), 10, p.GetValue(logdir)), o);

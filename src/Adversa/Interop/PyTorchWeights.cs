@@ -36,7 +36,7 @@ public static class PyTorchWeights
         UdaTrainer.Kind => new("model", c => UdaRun.LoadModel(c).Model, o =>
         {
             var u = Read<UdaOptions>(o, file);
-            return new UdaModel(u.Backbone.CreateEmpty(), u.TopStages);
+            return u.CreateModel(u.Backbone.CreateEmpty());
         }),
         _ => throw new AdversaException($"{file}: is {Checkpoint.Describe(kind)}; export and import handle dcgan, acgan, dann and uda"),
     };

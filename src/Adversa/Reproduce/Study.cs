@@ -16,13 +16,15 @@ using static TorchSharp.torch;
 namespace Adversa.Reproduce;
 
 /// <summary>How big each part of the reproduction is. <see cref="Quick"/> is the default (the main job).</summary>
+/// <param name="AcganCost">Wall time of the ACGAN part relative to one digit direction (for the ordering of parts and the ETA; measured per size).</param>
+/// <param name="DcganCost">The same for the DCGAN part.</param>
 public sealed record StudySize(
     string Name,
     int? Faces, int GanWidth, int GanLatent, int GanEpochs, int GanBatch, int FidSamples, int FidSize,
     int ControlPairs, int ClassifierEpochs,
     int? Digits, int DannEpochs, int DannBatch, int TsnePoints, int TsneIterations,
     int UdaSize, int UdaFrozenEpochs, int UdaFineTuneEpochs, int GanDiscriminatorWidth = 0,
-    double GanInstanceNoise = 0.1, string GanDiffAugment = "", bool NeedsRealData = false)
+    double GanInstanceNoise = 0.1, string GanDiffAugment = "", bool NeedsRealData = false, double AcganCost = 0.7, double DcganCost = 0.65)
 {
     /// <summary>Seconds per part: what the tests run.</summary>
     public static readonly StudySize Tiny = new("tiny", 64, 8, 16, 1, 16, 20, 32, 20, 1, 256, 1, 64, 40, 250, 32, 1, 1);
@@ -42,7 +44,8 @@ public sealed record StudySize(
     /// improved UDA (the longer fine-tuning measured 52.0% against 49.4% at 2 + 10 on SVHN → MNIST-M).
     /// </summary>
     public static readonly StudySize Real = new("real", null, 64, 100, 20, 64, 2500, 112, 1000, 3, 5000, 20, 128, 1000, 1000, 32, 2, 18,
-                                                GanInstanceNoise: 0, GanDiffAugment: "color,translation,cutout", NeedsRealData: true);
+                                                GanInstanceNoise: 0, GanDiffAugment: "color,translation,cutout", NeedsRealData: true,
+                                                AcganCost: 2.0, DcganCost: 2.2);
 
     /// <summary>Feature maps of the discriminator's first layer (0: as wide as the generator).</summary>
     public int DiscriminatorWidth => GanDiscriminatorWidth > 0 ? GanDiscriminatorWidth : GanWidth;
@@ -108,7 +111,7 @@ public sealed class Study(StudyOptions o, IProgressSink progress)
     sealed record DigitRecipe(BatchNormMode DannBatchNorm, bool JitterMnistLike, double UdaTextureBlend);
 
     /// <summary>Embedded pair: separate batch statistics (above) and the UDA texture blend (below), no jitter.
-    /// Real SVHN/MNIST-M: joint statistics as in every real-data measurement (docs/results.md), colour jitter on MNIST-M as the labelled
+    /// Real SVHN/MNIST-M: joint statistics as in every real-data measurement (docs/research-log.md), colour jitter on MNIST-M as the labelled
     /// domain (MNIST-M → SVHN: DANN 50.6% with it, 38.0% without; UDA 53.1% with it, 46.3% without), no texture blend (never measured there).</summary>
     DigitRecipe Recipe => RealDigits() is null ? new(EmbeddedDannBatchNorm, false, UdaTextureBlend) : new(BatchNormMode.Joint, true, 0);
 
@@ -150,8 +153,10 @@ public sealed class Study(StudyOptions o, IProgressSink progress)
     /// <summary>Names of the four chunks of the study (each can run in its own process).</summary>
     public const string FacesDcgan = "faces-dcgan", FacesAcgan = "faces-acgan", PairForward = "pair-1", PairBackward = "pair-2";
 
-    /// <summary>The chunks, longest first (so two lanes finish together), with their relative cost for the ETA.</summary>
-    public static readonly (string Name, double Weight)[] Chunks = [(PairForward, 1.0), (PairBackward, 1.0), (FacesAcgan, 0.7), (FacesDcgan, 0.65)];
+    /// <summary>The chunks, longest first (so two lanes finish together), with their cost relative to one digit direction for the ETA
+    /// (<see cref="StudySize.AcganCost"/>, <see cref="StudySize.DcganCost"/>).</summary>
+    (string Name, double Weight)[] Chunks =>
+        new[] { (PairForward, 1.0), (PairBackward, 1.0), (FacesAcgan, o.Size.AcganCost), (FacesDcgan, o.Size.DcganCost) }.OrderByDescending(c => c.Item2).ToArray();
 
     string Parts => Path.Combine(o.Out, "parts");
 
@@ -599,7 +604,7 @@ return new UdaPart(src, tgt, r.Target.Accuracy, r.Source.Accuracy, r.Seconds, ts
     {
         var s = o.Size;
         report.H(2, "6. Improved UDA");
-        report.P($"ImageNet-pretrained ResNet18 (ML.NET's ONNX weights imported into TorchSharp) at {s.UdaSize}x{s.UdaSize}, a conv head to the same 800-d latent as DANN, " +
+        report.P($"ImageNet-pretrained ResNet18 (ML.NET's ONNX weights imported into TorchSharp) at {s.UdaSize}x{s.UdaSize}, Adversa's 'reduce' head to the same 800-d latent as DANN (`uda train --head rconv` trains the study's r_conv head instead), " +
                  $"trained adversarially: {s.UdaFrozenEpochs} epochs on cached features of the frozen backbone, then {s.UdaFineTuneEpochs} fine-tuning layer2 to layer4; " +
                  (Recipe.UdaTextureBlend > 0 ? $"labelled images texture-blended with probability {Recipe.UdaTextureBlend}" : "no texture blend") +
                  (Recipe.JitterMnistLike ? "; colour jitter on labelled MNIST-M images (not on SVHN's)." : "."));

@@ -31,7 +31,7 @@ public static class UdaRun
         var meta = Checkpoint.ReadMeta(checkpoint, UdaTrainer.Kind);
         var options = meta["options"].Deserialize<UdaOptions>(Checkpoint.OptionsJson) ?? throw new DataFormatException(checkpoint, "no UDA options recorded");
         if (meta["options"]!["average_from"] is null) options = options with { AverageFrom = 1 }; // written before weight averaging existed
-        var model = WeightAverage.LoadReported(checkpoint, UdaTrainer.Kind, () => new UdaModel(options.Backbone.CreateEmpty(), options.TopStages), options.AverageFrom < 1);
+        var model = WeightAverage.LoadReported(checkpoint, UdaTrainer.Kind, () => options.CreateModel(options.Backbone.CreateEmpty()), options.AverageFrom < 1);
         return (model, options, options.Transform());
     }
 }

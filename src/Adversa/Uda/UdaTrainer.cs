@@ -23,6 +23,7 @@ namespace Adversa.Uda;
 /// <param name="ColorJitter">DANN's per-channel sign, gain and offset jitter of the labelled images (<see cref="Augment.ColorJitter"/>).</param>
 /// <param name="TextureBlend">Probability of putting a labelled image on a random colour texture (<see cref="Augment.TextureBlend"/>).</param>
 /// <param name="MeanImage">ONNX backbone: subtract the package's mean image (resized to the input) instead of its channel means.</param>
+/// <param name="Head">The head from the layer4 map to the latent: Adversa's (default) or the study's r_conv layers.</param>
 public sealed record UdaOptions(
     string Source,
     string Target,
@@ -46,12 +47,16 @@ public sealed record UdaOptions(
     double AverageFrom = DannOptions.DefaultAverageFrom,
     bool ColorJitter = false,
     double TextureBlend = 0,
-    bool MeanImage = false)
+    bool MeanImage = false,
+    UdaHead Head = UdaHead.Reduce)
 {
     /// <summary>Frozen plus fine-tuning epochs.</summary>
     [JsonIgnore] public int Epochs => FrozenEpochs + FineTuneEpochs;
     /// <summary>The backbone these options name.</summary>
     [JsonIgnore] public UdaBackbone Backbone => new(BackboneWeights, Arch);
+
+    /// <summary>The model these options describe, on <paramref name="backbone"/>.</summary>
+    public UdaModel CreateModel(Backbones.ResNet backbone) => new(backbone, TopStages, headKind: Head);
 
     /// <summary>The input transform these settings train and evaluate with.</summary>
     public ImageTransform Transform() => Backbone.Transform(ImageSize, Grayscale, MeanImage);
@@ -125,7 +130,7 @@ public sealed class UdaTrainer : ITrainer, IDisposable
         _target = target;
         _progress = progress;
         manual_seed(o.Seed);
-        Model = new UdaModel(o.Backbone.LoadPretrained(), o.TopStages).ToDevice();
+        Model = o.CreateModel(o.Backbone.LoadPretrained()).ToDevice();
         Transform = o.Transform();
         // Two groups: the new head and classifiers (HeadLr throughout), the pretrained backbone (0 while frozen, FineTuneLr after).
         // Keeping the domain classifier at the head's rate matters: at the backbone's lower rate it falls behind and the
@@ -139,7 +144,7 @@ public sealed class UdaTrainer : ITrainer, IDisposable
         State = AdaptationSetup.Checkpoint(Kind, o, source, target, Model, Optimizer, ("backbone", o.Backbone.Describe()));
         if (o.AverageFrom < 1)
         {
-            Average = new WeightAverage(new UdaModel(o.Backbone.CreateEmpty(), o.TopStages).ToDevice());
+            Average = new WeightAverage(o.CreateModel(o.Backbone.CreateEmpty()).ToDevice());
             State.Modules["average"] = Average;
         }
     }

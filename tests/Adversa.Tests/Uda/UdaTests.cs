@@ -152,4 +152,30 @@ public class UdaTests
         using var x = randn(2, 3, 32, 32);
         Adversa.Tests.Training.PyTorchWeightsTests.RoundTrip(Path.Combine(dirB.Path, "checkpoint.zip"), c => UdaRun.LoadModel(c).Model, m => ((UdaModel)m).forward(x));
     }
+
+    /// <summary>The study's r_conv head: its layers under their names, the same 800-d latent at any input size, and a trained model
+    /// that reloads from its checkpoint (the head is part of the recorded options) and survives export and import.</summary>
+    [Fact]
+    public void RconvHeadGivesThe800dLatentAndReloadsWithItsOptions()
+    {
+        var (source, target) = Data();
+        using var _s = source;
+        using var _t = target;
+        var o = Options(1, 1) with { Head = UdaHead.Rconv };
+        using var dir = new TempDir();
+        using var trainer = new UdaTrainer(source, target, o, NullProgress.Instance);
+        Assert.Equal(["r_conv1", "act1", "r_conv2", "act2", "r_conv3", "act3", "pool", "conv", "bn", "act4", "flatten"],
+                     trainer.Model.Head.named_children().Select(c => c.name));
+        trainer.Model.eval();
+        using (no_grad())
+            foreach (int size in new[] { 32, 64, 96 })
+                Assert.Equal([3, 800], trainer.Model.Features(randn(3, 3, size, size)).shape);
+        TrainingLoop.Run(trainer, new LoopOptions(o.Epochs, dir.Path), NullProgress.Instance);
+        var checkpoint = Path.Combine(dir.Path, "checkpoint.zip");
+        var (loaded, options, transform) = UdaRun.LoadModel(checkpoint);
+        Assert.Equal(UdaHead.Rconv, options.Head);
+        Assert.Equal(trainer.Evaluate(target).Accuracy, Evaluation.Evaluate(loaded.forward, target.Eval, transform).Accuracy, 6);
+        using var x = randn(2, 3, 32, 32);
+        Adversa.Tests.Training.PyTorchWeightsTests.RoundTrip(checkpoint, c => UdaRun.LoadModel(c).Model, m => ((UdaModel)m).forward(x));
+    }
 }
