@@ -2,6 +2,7 @@ using System.CommandLine;
 using Adversa.Acgan;
 using Adversa.Common;
 using Adversa.Data;
+using Adversa.Metrics;
 using Adversa.Training;
 using static TorchSharp.torch;
 
@@ -56,10 +57,12 @@ public static class AcganCommands
         var attrs = new Option<string[]>("--attribute", "-a") { Description = "Attribute(s) to judge (default: all the model was trained on)" };
         var pairs = new Option<int>("--count", "-n", "--pairs") { Description = "Pairs to judge: noise vectors, each generated with the attribute off and on", DefaultValueFactory = _ => 1000 }.AtLeast(1);
         var epochs = new Option<int>("--classifier-epochs") { Description = "Epochs of the attribute classifier on real faces", DefaultValueFactory = _ => 3 }.AtLeast(1);
+        var fidSamples = new Option<int>("--fid-samples") { Description = "Also FID and KID (ResNet18 features, with the real-vs-real floor) of this many generated faces, half with the first attribute off and half on, against the real faces (capped at half of them); 0 = skip", DefaultValueFactory = _ => 0 }.AtLeast(0);
+        var featureSize = new Option<int>("--feature-size") { Description = "Side length images are resized to before the ResNet18 for FID (224 = ImageNet's; 112 is 4x faster)", DefaultValueFactory = _ => 112 }.Between(32, 512);
         var (root, limit, seed, threads) = (CommonOptions.DataRoot(), CommonOptions.Limit(), CommonOptions.Seed(), CommonOptions.Threads());
         var output = CommonOptions.Out("acgan-eval.json", "JSON file for the scores (as every eval command writes)");
-        var cmd = new Command("eval", "Attribute control: a classifier trained on real faces judges generated off/on pairs (accuracies and pair flip rate)")
-            .With(checkpoint, data, attrs, pairs, epochs, root, limit, output, seed, threads);
+        var cmd = new Command("eval", "Attribute control: a classifier trained on real faces judges generated off/on pairs (accuracies and pair flip rate); with --fid-samples also FID/KID")
+            .With(checkpoint, data, attrs, pairs, epochs, fidSamples, featureSize, root, limit, output, seed, threads);
         cmd.SetAction(p =>
         {
             Runtime.Configure(p.GetValue(threads), p.GetValue(seed));
@@ -70,9 +73,14 @@ public static class AcganCommands
             using var real = DatasetCatalog.Load(new DatasetRequest(dataName, "all", p.GetValue(limit), p.GetValue(root), p.GetValue(seed) + 1000));
             var wanted = p.GetValue(attrs) is { Length: > 0 } a ? a : trained;
             var reports = Metrics.AttributeControlEvaluation.Evaluate(g, trained, wanted, real, p.GetValue(pairs), p.GetValue(epochs), p.GetValue(seed), Cli.Progress());
-            Json.Write(p.GetValue(output)!, new { checkpoint = path, data = dataName, reports });
+            var fid = p.GetValue(fidSamples) > 0
+                ? FidReport.Evaluate(real.Images, n => AcganTrainer.GenerateBytes(g, trained.Length, n, p.GetValue(seed)), p.GetValue(fidSamples),
+                                     new FeatureExtractor(p.GetValue(featureSize)), p.GetValue(seed), Cli.Progress())
+                : null;
+            Json.Write(p.GetValue(output)!, new { checkpoint = path, data = dataName, reports, fid, note = fid is null ? null : FidReport.Caveat });
             var o = p.InvocationConfiguration.Output;
             foreach (var r in reports) o.WriteLine(r.Describe());
+            if (fid is not null) o.WriteLine($"{dataName}: {fid.Describe()} ({trained[0]} off for half, on for half)");
             o.WriteLine($"wrote {p.GetValue(output)}");
             return 0;
         });

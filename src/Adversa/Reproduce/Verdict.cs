@@ -16,10 +16,10 @@ public static class Verdict
     static string Points(double v) => (100 * v).ToString("+0.0;-0.0;0.0", CultureInfo.InvariantCulture) + " points";
 
     /// <summary>FID against the real-vs-real floor (the main job's target: at most 3x).</summary>
-    public static string Fid(double ratio) =>
-        ratio <= 3 ? $"FID is {ratio:F1}x the real-vs-real floor: the generated faces match the real ones' feature statistics closely (target: at most 3x)."
-        : ratio <= 10 ? $"{Flag} FID is {ratio:F1}x the real-vs-real floor (target: at most 3x): the generator has learnt the faces' layout, but its samples are still told apart from real ones."
-        : $"{Flag} FID is {ratio:F1}x the real-vs-real floor (target: at most 3x): the generator has not yet learnt the real faces' statistics.";
+    public static string Fid(double ratio, double target = 3) =>
+        ratio <= target ? $"FID is {ratio:F1}x the real-vs-real floor: the generated faces match the real ones' feature statistics closely (target: at most {target:0.#}x)."
+        : ratio <= 10 ? $"{Flag} FID is {ratio:F1}x the real-vs-real floor (target: at most {target:0.#}x): the generator has learnt the faces' layout, but its samples are still told apart from real ones."
+        : $"{Flag} FID is {ratio:F1}x the real-vs-real floor (target: at most {target:0.#}x): the generator has not yet learnt the real faces' statistics.";
 
     /// <summary>The sentence under the attribute-control table.</summary>
     public static string Control(AttributeControlReport c)

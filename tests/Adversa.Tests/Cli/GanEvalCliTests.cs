@@ -20,6 +20,13 @@ public class GanEvalCliTests
         Assert.True(code == 0, err);
         Assert.Contains("pair flip rate", output);
         Assert.Contains("\"flip_rate\"", File.ReadAllText(dir["eval.json"])); // --out is the JSON file, as for every eval
+        Assert.Contains("\"fid\": null", File.ReadAllText(dir["eval.json"])); // FID only when asked for
+        (code, output, err) = CliTests.Run("acgan", "eval", "--checkpoint", ckpt, "--limit", "60", "--pairs", "10", "--classifier-epochs", "1",
+                                           "--fid-samples", "20", "--feature-size", "64", "--out", dir["eval-fid.json"]);
+        Assert.True(code == 0, err);
+        Assert.Contains("FID-ResNet18", output);
+        Assert.Contains("(Smiling off for half, on for half)", output);
+        Assert.Contains("\"floor_fid\"", File.ReadAllText(dir["eval-fid.json"]));
         (code, _, err) = CliTests.Run("acgan", "sample", "--checkpoint", ckpt, "--count", "3", "--out", dir["pairs.png"], "--out-dir", dir["pair-faces"]);
         Assert.True(code == 0, err);
         Assert.True(ImageCodec.IsValidPng(dir["pairs.png"]));

@@ -61,6 +61,7 @@ public class RealDataReproduceTests
         Assert.Contains("\"color_jitter_on_mnistm\": true", md);
         Assert.Contains("\"batch_norm\": \"Joint\"", md);
         Assert.Contains("svhn → mnistm: DANN", md);
+        Assert.Contains("(target: at most 5x)", md); // CelebA's target (issue 16), not the embedded faces' 3x
         var images = Regex.Matches(md, @"!\[[^\]]*\]\(([^)]+)\)").Select(m => m.Groups[1].Value).ToList();
         Assert.Equal(10, images.Count);
         foreach (var image in images) Assert.True(ImageCodec.IsValidPng(Path.Combine(dir.Path, image)), $"{image} is not a valid PNG");

@@ -23,7 +23,7 @@ public class ReproduceTests
         var md = File.ReadAllText(dir["index.md"]);
         foreach (var section in new[] { "1. Architectures, as trained", "2. DCGAN: 32 random faces", "GAN metrics", "3. ACGAN: Smiling off (top) and on (bottom)",
                                          "Attribute control", "4. Domain adaptation: target accuracy (%)", "5. Latent space (t-SNE)", "6. Improved UDA",
-                                         "7. Settings, versions and run times" })
+                                         "ACGAN image quality", "7. Settings, versions and run times" })
             Assert.Contains(section, md);
         foreach (var row in new[] { "| source-only |", "| dann |", "| target-only |", "| source-only + AdaBN |", "| dann + AdaBN |", "| FID-ResNet18 |", "| Smiling |", "| improved UDA (ResNet18) |", "| mean teacher (beyond the study) |", "| mean teacher + AdaBN |" })
             Assert.Contains(row, md);
@@ -42,6 +42,8 @@ public class ReproduceTests
         Assert.Contains("mean teacher, beyond the study, reaches", md);
         Assert.Contains("recalibrated on the target's unlabelled training images (AdaBN: no labels) it reaches", md);
         Assert.Contains("⚠ FID is", md);
+        Assert.Equal(2, Regex.Matches(md, @"\| FID-ResNet18 \|").Count); // DCGAN and ACGAN
+        Assert.Contains("(target: at most 3x)", md);
         Assert.Contains("⚠ The judge classifies Smiling on real held-out faces with only", md);
         Assert.Contains("Data: Adversa's embedded synthetic data", md);
         Assert.Contains("adversa reproduce --data-root DIR", md);
