@@ -15,7 +15,7 @@ public static class Verdict
     static string Pct(double v) => (100 * v).ToString("F1", CultureInfo.InvariantCulture) + "%";
     static string Points(double v) => (100 * v).ToString("+0.0;-0.0;0.0", CultureInfo.InvariantCulture) + " points";
 
-    /// <summary>FID against the real-vs-real floor (the main job's target: at most 3x).</summary>
+    /// <summary>FID against the real-vs-real floor and its <paramref name="target"/> multiple (the main job: 3x; CelebA: 5x).</summary>
     public static string Fid(double ratio, double target = 3) =>
         ratio <= target ? $"FID is {ratio:F1}x the real-vs-real floor: the generated faces match the real ones' feature statistics closely (target: at most {target:0.#}x)."
         : ratio <= 10 ? $"{Flag} FID is {ratio:F1}x the real-vs-real floor (target: at most {target:0.#}x): the generator has learnt the faces' layout, but its samples are still told apart from real ones."
