@@ -279,11 +279,13 @@ public sealed class Study(StudyOptions o, IProgressSink progress)
         var forward = Direction(a, b);
         var backward = Direction(b, a);
         double partSeconds = _timings.Sum(t => t.Seconds);
+        int reusedParts = _timings.Count(t => t.Reused);
 
         report.H(1, "Adversa: adversarial deep learning study, reproduced");
         bool embedded = o.DataRoot is null;
         report.P($"Data: {(embedded ? "Adversa's embedded synthetic data (no files)" : $"data root {DatasetCatalog.ResolveRoot(o.DataRoot)}")}; faces {faces}, digit domains {a} and {b}. " +
                  $"Size '{o.Size.Name}', seed {o.Seed}. This run took {Minutes(clock.Elapsed.TotalSeconds)} wall clock " +
+                 (reusedParts > 0 ? $"and reused {reusedParts} of {_timings.Count} parts finished by an earlier run " : "") +
                  $"({Minutes(partSeconds)} of part time in all, per part in section 7{(o.Jobs > 1 ? $"; {o.Jobs} parts at a time, each in its own process" : "")}).");
         if (embedded)
             report.P("The study's numbers (beside ours in every table) were measured on real SVHN, MNIST-M and CelebA; this run is on embedded stand-ins, " +
