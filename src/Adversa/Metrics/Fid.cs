@@ -47,16 +47,24 @@ public static class Fid
         double d = x.shape[1];
         using var g = new Generator((ulong)seed + 17);
         var values = new double[subsets];
+        // k(p, q) computed in place: one m x m buffer per kernel instead of four temporaries.
+        Tensor Kernel(Tensor p, Tensor q) => p.matmul(q.t()).div_(d).add_(1).pow_(3);
         for (int s = 0; s < subsets; s++)
         {
-            var xs = x.index_select(0, randperm(x.shape[0], generator: g).narrow(0, 0, m));
-            var ys = y.index_select(0, randperm(y.shape[0], generator: g).narrow(0, 0, m));
-            var kxx = (xs.matmul(xs.t()) / d + 1).pow(3);
-            var kyy = (ys.matmul(ys.t()) / d + 1).pow(3);
-            var kxy = (xs.matmul(ys.t()) / d + 1).pow(3);
-            double sumXX = (kxx.sum() - kxx.diagonal().sum()).item<double>();
-            double sumYY = (kyy.sum() - kyy.diagonal().sum()).item<double>();
-            values[s] = sumXX / (m * (m - 1)) + sumYY / (m * (m - 1)) - 2 * kxy.mean().item<double>();
+            using (var subsetScope = NewDisposeScope())
+            {
+                var xs = x.index_select(0, randperm(x.shape[0], generator: g).narrow(0, 0, m));
+                var ys = y.index_select(0, randperm(y.shape[0], generator: g).narrow(0, 0, m));
+                var kxx = Kernel(xs, xs);
+                var kyy = Kernel(ys, ys);
+                var kxy = Kernel(xs, ys);
+                double sumXX = (kxx.sum() - kxx.diagonal().sum()).item<double>();
+                double sumYY = (kyy.sum() - kyy.diagonal().sum()).item<double>();
+                values[s] = sumXX / (m * (m - 1)) + sumYY / (m * (m - 1)) - 2 * kxy.mean().item<double>();
+            }
+            // The freed m x m buffers (8 MB each at m = 1000) otherwise stay in malloc's arenas and new ones are taken beside them:
+            // 50 subsets grew a CelebA FID's resident memory to 7.6 GB; returning them keeps it flat.
+            Common.MemoryHygiene.Run(Common.HygieneMode.GcAndTrim);
         }
         double mean = values.Average();
         double std = Math.Sqrt(values.Select(v => (v - mean) * (v - mean)).Sum() / Math.Max(1, subsets - 1));
