@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Copies a `reproduce` report into the docs: the report's index.md becomes PAGE (a heading line and the command
 # that made it first), every figure it shows is copied into FIGURES and its link rewritten to point there.
-# Usage: scripts/publish-report.sh REPORT_DIR PAGE FIGURES "COMMAND THAT MADE THE REPORT"
+# Usage: scripts/publish-report.sh REPORT_DIR PAGE FIGURES "COMMAND THAT MADE THE REPORT" ["NOTE ON THE RUN"]
 #   e.g. scripts/publish-report.sh report-real docs/results.md docs/figures/real-study \
 #          "./adversa reproduce --size real --data-root ../shared/data --out report-real --seed 1"
 set -euo pipefail
-if [ $# -ne 4 ]; then sed -n 2,6p "$0" | sed 's/^# \{0,1\}//'; exit 2; fi
-report=$1 page=$2 figures=$3 command=$4
+if [ $# -lt 4 ] || [ $# -gt 5 ]; then sed -n 2,6p "$0" | sed 's/^# \{0,1\}//'; exit 2; fi
+report=$1 page=$2 figures=$3 command=$4 note=${5:-}
 [ -f "$report/index.md" ] || { echo "error: $report/index.md not found (run adversa reproduce first)" >&2; exit 1; }
 mkdir -p "$figures" "$(dirname "$page")"
 rel=$(realpath --relative-to="$(dirname "$page")" "$figures")
@@ -16,6 +16,7 @@ tmp=$(mktemp "$page.XXXXXX")
   echo
   echo "_Command: \`$command\`; published $(date -u +%Y-%m-%d) from commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)._"
   echo
+  if [ -n "$note" ]; then echo "$note"; echo; fi
   cat "$report/index.md"
 } > "$tmp"
 # Every image link: copy the file (named after its part folder and file) and point the link at the copy.
