@@ -119,25 +119,14 @@ public sealed class AcganTrainer : GanTrainer
     /// </summary>
     public static Tensor GenerateBytes(DcganGenerator g, int attributeCount, int n, long seed)
     {
-        using var gen = new Generator((ulong)seed + 777);
         long noiseSize = g.parameters().First().shape[0] - attributeCount;
-        bool wasTraining = g.training;
-        g.eval();
-        var parts = new List<Tensor>();
-        using (no_grad())
-            for (int s = 0; s < n; s += 100)
-            {
-                using var scope = NewDisposeScope();
-                int m = Math.Min(100, n - s);
-                var z = randn([m, noiseSize], generator: gen);
-                var attributes = rand([m, attributeCount], generator: gen).gt(0.5).to_type(ScalarType.Float32);
-                attributes[TensorIndex.Colon, 0] = arange(s, s + m).remainder(2).to_type(ScalarType.Float32);
-                parts.Add(DcganTrainer.Transform.ToBytes(g.forward(AcganGenerator.Input(z.ToDevice(), attributes.ToDevice()))).cpu().MoveToOuterDisposeScope());
-            }
-        if (wasTraining) g.train();
-        var result = cat(parts, 0);
-        foreach (var t in parts) t.Dispose();
-        return result;
+        return DcganTrainer.GenerateBytes(g, n, seed, (start, m, gen) =>
+        {
+            var z = randn([m, noiseSize], generator: gen);
+            var attributes = rand([m, attributeCount], generator: gen).gt(0.5).to_type(ScalarType.Float32);
+            attributes[TensorIndex.Colon, 0] = arange(start, start + m).remainder(2).to_type(ScalarType.Float32);
+            return AcganGenerator.Input(z, attributes);
+        });
     }
 
     /// <summary>

@@ -118,8 +118,17 @@ public sealed class DcganTrainer : GanTrainer
     /// <summary>n generated faces as uint8, from noise fixed by the seed (eval mode).</summary>
     public static Tensor GenerateBytes(DcganGenerator g, int n, long seed)
     {
-        using var gen = new Generator((ulong)seed + 777);
         var latent = g.parameters().First().shape[0];
+        return GenerateBytes(g, n, seed, (_, m, gen) => randn([m, latent], generator: gen));
+    }
+
+    /// <summary>
+    /// n generated faces as uint8 [n,3,64,64] on the CPU, in batches of 100 (eval mode, no gradients): <paramref name="input"/> makes the
+    /// generator's input for the batch starting at sample <c>start</c> of size <c>m</c> from a generator seeded by <paramref name="seed"/>.
+    /// </summary>
+    public static Tensor GenerateBytes(DcganGenerator g, int n, long seed, Func<int, int, Generator, Tensor> input)
+    {
+        using var gen = new Generator((ulong)seed + 777);
         bool wasTraining = g.training;
         g.eval();
         var parts = new List<Tensor>();
@@ -127,8 +136,8 @@ public sealed class DcganTrainer : GanTrainer
             for (int s = 0; s < n; s += 100)
             {
                 using var scope = NewDisposeScope();
-                var z = randn([Math.Min(100, n - s), latent], generator: gen).ToDevice();
-                parts.Add(Transform.ToBytes(g.forward(z)).MoveToOuterDisposeScope());
+                var z = input(s, Math.Min(100, n - s), gen).ToDevice();
+                parts.Add(Transform.ToBytes(g.forward(z)).cpu().MoveToOuterDisposeScope());
             }
         if (wasTraining) g.train();
         var result = cat(parts, 0);
