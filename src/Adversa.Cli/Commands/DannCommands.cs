@@ -128,7 +128,7 @@ public static class DannCommands
             o.WriteLine($"target {tr.Describe()}");
             o.WriteLine($"source {sr.Describe()}");
             o.WriteLine($"model: {selection} (no selection on target labels)");
-            Json.Write(Path.Combine(dir, "result.json"), new { options = trainer.Options, target = tr, source = sr, selection });
+            Json.Write(Path.Combine(dir, "result.json"), new { options = trainer.Options, target = tr, source = sr, selection, warning = trainer.Collapse });
             return 0;
         });
         return cmd;

@@ -64,13 +64,18 @@ public static class Evaluation
 
     /// <summary>
     /// A warning when one class takes more than half of the predictions on unlabelled target images (ten balanced
-    /// digit classes give about 10% each), else null.
+    /// digit classes give about 10% each), or when a class has all but vanished from them (under a fifth of its share
+    /// under uniform classes: 2% of ten; SVHN's rarest digit is ~6%), else null.
     /// </summary>
     public static string? CollapseWarning(double[] shares, string domain)
     {
         int top = Array.IndexOf(shares, shares.Max());
-        return shares[top] > 0.5
-            ? $"warning: the model predicts class {top} for {100 * shares[top]:F0}% of {domain}'s unlabelled training images: it has collapsed onto few classes (lower --consistency-weight or raise --confidence)"
-            : null;
+        if (shares[top] > 0.5)
+            return $"warning: the model predicts class {top} for {100 * shares[top]:F0}% of {domain}'s unlabelled training images: it has collapsed onto few classes (lower --consistency-weight or raise --confidence)";
+        var rare = Enumerable.Range(0, shares.Length).Where(c => shares[c] < 0.2 / shares.Length).ToList();
+        return rare.Count == 0 ? null
+            : $"warning: the model almost never predicts class{(rare.Count > 1 ? "es" : "")} {string.Join(", ", rare)} " +
+              $"({string.Join(", ", rare.Select(c => (100 * shares[c]).ToString("F1", System.Globalization.CultureInfo.InvariantCulture) + "%"))} of {domain}'s unlabelled training images): " +
+              "it has merged them into other classes (raise --class-balance or --confidence)";
     }
 }

@@ -74,6 +74,16 @@ public class MeanTeacherTests
     }
 
     [Fact]
+    public void AClassThatVanishesFromThePredictionsIsDetectedWithoutLabels()
+    {
+        // SVHN-like imbalance (rarest digit ~6%) is not a warning; classes 6 and 9 merged into others are.
+        Assert.Null(Evaluation.CollapseWarning([0.07, 0.19, 0.14, 0.11, 0.10, 0.09, 0.08, 0.08, 0.07, 0.07], "svhn"));
+        var warning = Evaluation.CollapseWarning([0.10, 0.22, 0.14, 0.13, 0.12, 0.10, 0.015, 0.12, 0.07, 0.005], "svhn");
+        Assert.Contains("almost never predicts classes 6, 9 (1.5%, 0.5% of svhn's", warning);
+        Assert.Contains("class 4 (0.0%", Evaluation.CollapseWarning([0.12, 0.11, 0.11, 0.11, 0, 0.11, 0.11, 0.11, 0.11, 0.11], "mnistm"));
+    }
+
+    [Fact]
     public void AnInterruptedMeanTeacherRunResumesExactlyAndReportsItsTeacher()
     {
         using var source = DomainData.Load("synth-svhn", null, 256, 0.1, seed: 6);
