@@ -1,0 +1,84 @@
+using Adversa.Metrics;
+using Adversa.Reproduce;
+
+namespace Adversa.Tests.Reproduce;
+
+/// <summary>The report's generated sentences: each contradiction of a baseline is flagged in words, and a result that meets its target is not.</summary>
+public class VerdictTests
+{
+    static int Flags(string sentence) => sentence.Split(Verdict.Flag).Length - 1;
+
+    [Fact]
+    public void AdaptationThatBeatsEveryBaselineIsNotFlaggedAndStatesTheGapClosed()
+    {
+        var s = Verdict.Adaptation("a", "b", sourceOnly: 0.60, dann: 0.80, targetOnly: 1.00, uda: 0.85, meanTeacher: 0.90);
+        Assert.Equal(0, Flags(s));
+        Assert.Contains("DANN 80.0% against source-only 60.0% (+20.0 points)", s);
+        Assert.Contains("closing 50", s);
+        Assert.Contains("mean teacher, beyond the study, reaches 90.0% (+10.0 points over DANN", s);
+    }
+
+    [Fact]
+    public void DannBelowSourceOnlyAndUdaBelowDannAreFlaggedSeparately()
+    {
+        var s = Verdict.Adaptation("a", "b", sourceOnly: 0.50, dann: 0.45, targetOnly: 0.90, uda: 0.40, meanTeacher: 0.30);
+        Assert.Contains("DANN is below its source-only baseline", s);
+        Assert.Contains("improved UDA model (40.0%) is below DANN", s);
+        Assert.Contains("reaches only 30.0%, -15.0 points below DANN", s);
+        Assert.Equal(3, Flags(s));
+    }
+
+    [Fact]
+    public void SmallGainTargetOnlyBelowDannAndChanceAreFlagged()
+    {
+        var small = Verdict.Adaptation("a", "b", sourceOnly: 0.50, dann: 0.55, targetOnly: 0.90, uda: 0.60, meanTeacher: 0.60);
+        Assert.Contains("gains less than 10 points", small);
+        var upper = Verdict.Adaptation("a", "b", sourceOnly: 0.50, dann: 0.80, targetOnly: 0.70, uda: 0.90, meanTeacher: 0.90);
+        Assert.Contains("target-only is undertrained", upper);
+        var chance = Verdict.Adaptation("a", "b", sourceOnly: 0.08, dann: 0.30, targetOnly: 0.90, uda: 0.40, meanTeacher: 0.40);
+        Assert.Contains("at or below chance", chance);
+    }
+
+    [Fact]
+    public void AdaBnSentenceNamesTheBatchNormStatisticsOnlyWhenTheyMadeTheDifference()
+    {
+        var lifted = Verdict.Adaptation("a", "b", 0.6, 0.9, 1.0, 0.9, meanTeacher: 0.80, meanTeacherAdaBn: 0.93);
+        Assert.Contains("93.0% (+3.0 points against DANN); its running statistics", lifted);
+        var same = Verdict.Adaptation("a", "b", 0.6, 0.9, 1.0, 0.9, meanTeacher: 0.91, meanTeacherAdaBn: 0.92);
+        Assert.DoesNotContain("running statistics", same);
+    }
+
+    [Fact]
+    public void UdaVerdictSaysWhetherTheModelFitTheSource()
+    {
+        Assert.Equal(0, Flags(Verdict.Uda("a", "b", uda: 0.90, udaSource: 0.99, dann: 0.88)));
+        var unfit = Verdict.Uda("a", "b", uda: 0.40, udaSource: 0.87, dann: 0.95);
+        Assert.Equal(1, Flags(unfit));
+        Assert.Contains("does not even fit the labelled domain (87.0%", unfit);
+        var fit = Verdict.Uda("a", "b", uda: 0.85, udaSource: 0.998, dann: 0.895);
+        Assert.Contains("-4.5 points below DANN", fit);
+        Assert.Contains("it fits the source (99.8%) but transfers less", fit);
+    }
+
+    [Fact]
+    public void ControlVerdictSeparatesAWeakControlFromChanceAndDistrustsAWeakJudge()
+    {
+        static AttributeControlReport Report(double judge, double flip) => new("Smiling", 100, 20, judge, new AttributeControlScore(500, 1, flip, flip));
+        Assert.Equal(0, Flags(Verdict.Control(Report(0.99, 0.95))));
+        Assert.Contains("the control is weak", Verdict.Control(Report(0.99, 0.5)));
+        Assert.Contains("no better than chance", Verdict.Control(Report(0.99, 0.07)));
+        var weakJudge = Verdict.Control(Report(0.90, 0.95));
+        Assert.Contains("only 90.0% accuracy (below 95%)", weakJudge);
+        Assert.Equal(1, Flags(weakJudge));
+    }
+
+    [Fact]
+    public void FidVerdictUsesItsTarget()
+    {
+        Assert.Equal(0, Flags(Verdict.Fid(2.5)));
+        Assert.Contains("at most 3x", Verdict.Fid(4));
+        Assert.Equal(0, Flags(Verdict.Fid(4, target: 5)));
+        Assert.Contains("has learnt the faces' layout", Verdict.Fid(8, target: 5));
+        Assert.Contains("has not yet learnt", Verdict.Fid(22.9, target: 5));
+    }
+}
