@@ -580,19 +580,26 @@ return new DannPart(src, tgt, AdaptationMethods.Name(mode), result.Target.Accura
     void TableSection(ReportWriter report, DirectionParts forward, DirectionParts backward)
     {
         var s = o.Size;
-        var (a, b) = (forward.Source, forward.Target);
         report.H(2, "4. Domain adaptation: target accuracy (%)");
-        string Cell(DirectionParts d, string mode) => F(100 * d.Runs.Single(r => r.Mode == mode).TargetAccuracy);
-        string AdaBn(DirectionParts d, string mode) => F(100 * d.Runs.Single(r => r.Mode == mode).TargetAdaBn!.Value);
-        string Study(string row, bool forwardColumn) => StudyNumbers.TryGetValue(row, out var v) ? F(forwardColumn ? v.SvhnToMnistM : v.MnistMToSvhn) : "–";
-        var rows = new List<string[]>();
-        foreach (var m in new[] { "source-only", "dann", "target-only" })
-            rows.Add([m, Cell(forward, m), Cell(backward, m), Study(m, true), Study(m, false)]);
-        rows.InsertRange(2, new[] { "source-only", "dann" }.Select(m => new[] { $"{m} + AdaBN", AdaBn(forward, m), AdaBn(backward, m), "–", "–" }));
-        rows.Add([Uda.UdaRun.RowName, F(100 * forward.Uda.TargetAccuracy), F(100 * backward.Uda.TargetAccuracy), Study(Uda.UdaRun.RowName, true), Study(Uda.UdaRun.RowName, false)]);
-        rows.Add([MeanTeacherRow, Cell(forward, "mean-teacher"), Cell(backward, "mean-teacher"), "–", "–"]);
-        rows.Add([MeanTeacherAdaBnRow, AdaBn(forward, "mean-teacher"), AdaBn(backward, "mean-teacher"), "–", "–"]);
-        report.Grid(["method", $"{a} → {b}", $"{b} → {a}", "the study: SVHN → MNIST-M (real data)", "the study: MNIST-M → SVHN (real data)"], rows);
+        static string Row(string mode, bool adaBn) =>
+            mode == "mean-teacher" ? (adaBn ? MeanTeacherAdaBnRow : MeanTeacherRow) : adaBn ? mode + " + AdaBN" : mode;
+        var table = new AccuracyTable();
+        var studyColumns = new[] { "the study: SVHN → MNIST-M (real data)", "the study: MNIST-M → SVHN (real data)" };
+        var order = new[] { "source-only", "dann", "source-only + AdaBN", "dann + AdaBN", "target-only", Uda.UdaRun.RowName, MeanTeacherRow, MeanTeacherAdaBnRow };
+        foreach (var d in new[] { forward, backward })
+        {
+            var column = $"{d.Source} → {d.Target}";
+            var cells = new Dictionary<string, double> { [Uda.UdaRun.RowName] = d.Uda.TargetAccuracy };
+            foreach (var r in d.Runs)
+            {
+                cells[Row(r.Mode, adaBn: false)] = r.TargetAccuracy;
+                if (r.TargetAdaBn is { } adapted) cells[Row(r.Mode, adaBn: true)] = adapted;
+            }
+            foreach (var row in order) if (cells.TryGetValue(row, out var accuracy)) table.Add(row, column, accuracy);
+        }
+        foreach (var c in studyColumns) table.AddColumn(c);
+        foreach (var (row, v) in StudyNumbers) { table.Add(row, studyColumns[0], v.SvhnToMnistM / 100); table.Add(row, studyColumns[1], v.MnistMToSvhn / 100); }
+        report.Grid(table.Header("method"), table.Rows());
         report.P($"Reported: {DannTrainer.ReportedName(DannOptions.DefaultAverageFrom)} of each run ({s.DannEpochs} epochs, batch {s.DannBatch}, " +
                  $"{(s.Digits is int n ? $"{n:N0}" : "all")} images per domain before the held-out part; DANN with {DannBatchNorm.ToString().ToLowerInvariant()} batch-norm statistics" +
                  (Recipe.JitterMnistLike ? "; colour jitter on labelled MNIST-M images, never on SVHN's" : "") + "); " +
