@@ -27,7 +27,10 @@ public sealed record StudySize(
     double GanInstanceNoise = 0.1, string GanDiffAugment = "", bool NeedsRealData = false, double AcganCost = 0.7, double DcganCost = 0.65)
 {
     /// <summary>Seconds per part: what the tests run.</summary>
-    public static readonly StudySize Tiny = new("tiny", 64, 8, 16, 1, 16, 20, 32, 20, 1, 256, 1, 64, 40, 250, 32, 1, 1);
+    public static readonly StudySize Tiny = new(Name: "tiny",
+        Faces: 64, GanWidth: 8, GanLatent: 16, GanEpochs: 1, GanBatch: 16, FidSamples: 20, FidSize: 32, ControlPairs: 20, ClassifierEpochs: 1,
+        Digits: 256, DannEpochs: 1, DannBatch: 64, TsnePoints: 40, TsneIterations: 250,
+        UdaSize: 32, UdaFrozenEpochs: 1, UdaFineTuneEpochs: 1);
     /// <summary>The main job: sized so the whole study runs within 15 minutes on 2 cores (two one-thread parts at a time; 9.5 minutes measured on
     /// an AMD EPYC, seeds 1-3, 2026-12-02; the Intel Xeon of earlier measurements was about 1.7 times slower).</summary>
     /// <remarks>GANs: 3,000 faces, 12 epochs of batch 32 (1,125 steps), a discriminator half the generator's width (at equal width
@@ -39,10 +42,16 @@ public sealed record StudySize(
     /// instance noise: with instance noise D still won outright on some seeds (seed 2 on an AMD EPYC: D(G(z)) ~ 0 from epoch 2, near-identical
     /// grey faces, Smiling flip 32%). Development seeds 7 / 8, ACGAN: flip 100 / 89.2% with instance noise, 99.6 / 100% with DiffAugment,
     /// FID-ResNet18 9,845 / 8,614 against 6,206 / 6,834 (floor 178), varied faces only with it; DCGAN seed 7: FID 6,355 against 5,862.</para></remarks>
-    public static readonly StudySize Quick = new("quick", 3000, 32, 100, 12, 32, 500, 64, 500, 3, 3000, 16, 128, 500, 1000, 32, 2, 10, GanDiscriminatorWidth: 16,
-                                                 GanInstanceNoise: 0, GanDiffAugment: "color,translation");
+    public static readonly StudySize Quick = new(Name: "quick",
+        Faces: 3000, GanWidth: 32, GanLatent: 100, GanEpochs: 12, GanBatch: 32, FidSamples: 500, FidSize: 64, ControlPairs: 500, ClassifierEpochs: 3,
+        Digits: 3000, DannEpochs: 16, DannBatch: 128, TsnePoints: 500, TsneIterations: 1000,
+        UdaSize: 32, UdaFrozenEpochs: 2, UdaFineTuneEpochs: 10,
+        GanDiscriminatorWidth: 16, GanInstanceNoise: 0, GanDiffAugment: "color,translation");
     /// <summary>The study's epoch counts and sample sizes on all the data: many hours on a CPU.</summary>
-    public static readonly StudySize Full = new("full", null, 64, 100, 25, 64, 2500, 112, 1000, 3, null, 20, 128, 1000, 1000, 32, 2, 10);
+    public static readonly StudySize Full = new(Name: "full",
+        Faces: null, GanWidth: 64, GanLatent: 100, GanEpochs: 25, GanBatch: 64, FidSamples: 2500, FidSize: 112, ControlPairs: 1000, ClassifierEpochs: 3,
+        Digits: null, DannEpochs: 20, DannBatch: 128, TsnePoints: 1000, TsneIterations: 1000,
+        UdaSize: 32, UdaFrozenEpochs: 2, UdaFineTuneEpochs: 10);
 
     /// <summary>
     /// The study on the real datasets (needs --data-root with celeba/, svhn/ and mnist_m/), sized for a 3-hour budget on 2 cores
@@ -52,9 +61,11 @@ public sealed record StudySize(
     /// improved UDA (the longer fine-tuning measured 52.0% against 49.4% at 2 + 10 on SVHN → MNIST-M). Measured end to end on 2026-12-02
     /// (seed 1, 2 cores): 1 h 38 min 37 s wall; each digit direction 32 min, the ACGAN 66 + 2.4 min (FID), the DCGAN 66 min.
     /// </summary>
-    public static readonly StudySize Real = new("real", null, 64, 100, 20, 64, 2500, 112, 1000, 3, 5000, 20, 128, 1000, 1000, 32, 2, 18,
-                                                GanInstanceNoise: 0, GanDiffAugment: "color,translation,cutout", NeedsRealData: true,
-                                                AcganCost: 2.1, DcganCost: 2.0);
+    public static readonly StudySize Real = new(Name: "real",
+        Faces: null, GanWidth: 64, GanLatent: 100, GanEpochs: 20, GanBatch: 64, FidSamples: 2500, FidSize: 112, ControlPairs: 1000, ClassifierEpochs: 3,
+        Digits: 5000, DannEpochs: 20, DannBatch: 128, TsnePoints: 1000, TsneIterations: 1000,
+        UdaSize: 32, UdaFrozenEpochs: 2, UdaFineTuneEpochs: 18,
+        GanInstanceNoise: 0, GanDiffAugment: "color,translation,cutout", NeedsRealData: true, AcganCost: 2.1, DcganCost: 2.0);
 
     /// <summary>Feature maps of the discriminator's first layer (0: as wide as the generator).</summary>
     public int DiscriminatorWidth => GanDiscriminatorWidth > 0 ? GanDiscriminatorWidth : GanWidth;
@@ -536,7 +547,7 @@ public sealed class Study(StudyOptions o, IProgressSink progress)
             bool jitter = Jitter(mode == AdaptationMethod.TargetOnly ? tgt : src);
             var options = mode == AdaptationMethod.MeanTeacher
                 ? MeanTeacherRecipe(src, tgt, s, o.Seed, jitter)
-                : new DannOptions(src, tgt, mode, s.DannEpochs, s.DannBatch, BatchNorm: DannBatchNorm, Seed: o.Seed, ColorJitter: jitter);
+                : new DannOptions(src, tgt, mode, Epochs: s.DannEpochs, Batch: s.DannBatch, BatchNorm: DannBatchNorm, Seed: o.Seed, ColorJitter: jitter);
             runs.Add(Part(name, new
             {
                 src,
