@@ -22,6 +22,8 @@ public enum BatchNormMode
 /// <param name="Confidence">Mean teacher: the teacher's class probability a target image needs to count (French et al.: 0.968).</param>
 /// <param name="ClassBalance">Mean teacher: weight of the class-balance loss (French et al.: 0.005).</param>
 /// <param name="Adversarial">Mean teacher: also DANN's domain loss through the reversal layer (scaled by <paramref name="LambdaMax"/>).</param>
+/// <param name="StrongView">Mean teacher: the student's view of each target batch is strongly augmented (<see cref="Augment.Strong"/>:
+/// colour jitter and an affine warp) while the teacher keeps the weak one, FixMatch's weak/strong pairing (Sohn et al. 2020).</param>
 public sealed record DannOptions(
     string Source,
     string Target,
@@ -49,7 +51,8 @@ public sealed record DannOptions(
     double ConsistencyWeight = 3,
     double Confidence = 0.968,
     double ClassBalance = 0.005,
-    bool Adversarial = false)
+    bool Adversarial = false,
+    bool StrongView = false)
 {
     /// <summary>Weights are averaged over the last quarter of training by default (<c>--average-from</c>).</summary>
     public const double DefaultAverageFrom = 0.75;
@@ -154,7 +157,7 @@ public sealed class DannTrainer : ITrainer
         {
             using var unlabelled = _unlabelled!.At(step);
             return MeanTeacherStep.Step(Optimizer, Model, (DannModel)Average!.Averaged, labelled, batch.Labels!, unlabelled.Images,
-                                        new MeanTeacherSettings(_o.Confidence, _o.ConsistencyWeight, _o.ClassBalance, _o.Adversarial, _o.LambdaMax), progress);
+                                        new MeanTeacherSettings(_o.Confidence, _o.ConsistencyWeight, _o.ClassBalance, _o.Adversarial, _o.LambdaMax, _o.StrongView), progress);
         }
         if (_o.Mode != AdaptationMethod.Dann) return AdversarialStep.Supervised(Optimizer, Model.forward(labelled), batch.Labels!);
 

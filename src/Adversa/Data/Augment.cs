@@ -141,4 +141,17 @@ public static class Augment
         using var scope = NewDisposeScope();
         return GaussianNoise(RandomShift(images, 2), 0.1).MoveToOuterDisposeScope();
     }
+
+    /// <summary>
+    /// The strong view of consistency training (FixMatch's weak/strong pairing, Sohn et al. 2020): an affine warp
+    /// (<see cref="RandomAffine"/>), colour jitter (<see cref="ColorJitter"/>: polarity, contrast and brightness per
+    /// channel) and Gaussian noise of σ 0.1. The student must give the teacher's prediction of the weak view
+    /// (<see cref="Consistency"/>) to this one, so it learns to ignore the colour and small shape changes that tell
+    /// MNIST-M's digits apart from each other.
+    /// </summary>
+    public static Tensor Strong(Tensor images)
+    {
+        using var scope = NewDisposeScope();
+        return GaussianNoise(ColorJitter(RandomAffine(images)), 0.1).MoveToOuterDisposeScope();
+    }
 }

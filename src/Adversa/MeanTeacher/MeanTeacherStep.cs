@@ -6,8 +6,8 @@ using F = TorchSharp.torch.nn.functional;
 namespace Adversa.MeanTeacher;
 
 /// <summary>The mean teacher's own settings (named as the <c>--confidence</c>, <c>--consistency-weight</c>, <c>--class-balance</c>,
-/// <c>--adversarial</c> and <c>--lambda-max</c> options of the run that uses it).</summary>
-public sealed record MeanTeacherSettings(double Confidence, double ConsistencyWeight, double ClassBalance, bool Adversarial, double LambdaMax);
+/// <c>--adversarial</c>, <c>--lambda-max</c> and <c>--strong-view</c> options of the run that uses it).</summary>
+public sealed record MeanTeacherSettings(double Confidence, double ConsistencyWeight, double ClassBalance, bool Adversarial, double LambdaMax, bool StrongView = false);
 
 /// <summary>
 /// Self-ensembling for domain adaptation (French, Mackiewicz and Fisher 2018): a student network learns the labelled
@@ -53,7 +53,7 @@ public static class MeanTeacherStep
         where TModel : nn.Module<Tensor, Tensor>, IAdaptationModel
     {
         var sourceLatent = student.Features(Augment.Consistency(labelled));
-        var targetLatent = student.Features(Augment.Consistency(target));
+        var targetLatent = student.Features(o.StrongView ? Augment.Strong(target) : Augment.Consistency(target));
         var sourceLogits = student.ClassLogits(sourceLatent);
         var studentTarget = student.ClassLogits(targetLatent);
         Tensor teacherTarget;

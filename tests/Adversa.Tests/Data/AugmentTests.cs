@@ -133,4 +133,20 @@ public class AugmentTests
         Assert.Equal(0.1, (Augment.GaussianNoise(zeros(100_000), 0.1)).std().item<float>(), 2);
         Assert.Same(x, Augment.GaussianNoise(x, 0));
     }
+
+    [Fact]
+    public void TheStrongViewChangesColourAndShapeFarMoreThanTheWeakOne()
+    {
+        manual_seed(9);
+        // Flat colour images: shifts and warps leave them as they are, so what moves them is colour (and the noise both views add).
+        var x = (rand([64, 3, 1, 1]) * 2 - 1).expand(64, 3, 16, 16).contiguous();
+        var strong = Augment.Strong(x);
+        Assert.Equal(x.shape, strong.shape);
+        // Colour jitter inverts about half the channels: the strong view is far from the image, the weak one (noise only here) near it.
+        double strongDistance = (strong - x).abs().mean().item<float>(), weakDistance = (Augment.Consistency(x) - x).abs().mean().item<float>();
+        Assert.True(strongDistance > 2 * weakDistance, $"strong {strongDistance}, weak {weakDistance}");
+        manual_seed(9);
+        var again = Augment.Strong((rand([64, 3, 1, 1]) * 2 - 1).expand(64, 3, 16, 16).contiguous());
+        Assert.Equal(0, (again - strong).abs().max().item<float>()); // drawn from the global generator: a seed repeats it
+    }
 }

@@ -83,12 +83,14 @@ public class MeanTeacherTests
         Assert.Contains("class 4 (0.0%", Evaluation.CollapseWarning([0.12, 0.11, 0.11, 0.11, 0, 0.11, 0.11, 0.11, 0.11, 0.11], "mnistm"));
     }
 
-    [Fact]
-    public void AnInterruptedMeanTeacherRunResumesExactlyAndReportsItsTeacher()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)] // the strong view draws more random numbers per step (warp, jitter): they too must resume where they stopped
+    public void AnInterruptedMeanTeacherRunResumesExactlyAndReportsItsTeacher(bool strongView)
     {
         using var source = DomainData.Load("synth-svhn", null, 256, 0.1, seed: 6);
         using var target = DomainData.Load("synth-mnistm", null, 200, 0.1, seed: 6);
-        DannOptions Options() => new("synth-svhn", "synth-mnistm", AdaptationMethod.MeanTeacher, Epochs: 2, Batch: 32, Seed: 6, Width: 8, Confidence: 0.3);
+        DannOptions Options() => new("synth-svhn", "synth-mnistm", AdaptationMethod.MeanTeacher, Epochs: 2, Batch: 32, Seed: 6, Width: 8, Confidence: 0.3, StrongView: strongView);
         using var dirA = new TempDir();
         using var dirB = new TempDir();
         var a = new DannTrainer(source, target, Options());
@@ -108,6 +110,7 @@ public class MeanTeacherTests
         Assert.Equal(a.State.History["consistency"], b2.State.History["consistency"]);
         var (loaded, options) = DannRun.LoadModel(full.CheckpointPath);
         Assert.Equal(AdaptationMethod.MeanTeacher, options.Mode);
+        Assert.Equal(strongView, options.StrongView);
         TensorAssert.SameState(a.Average.Averaged, loaded);
     }
 }
