@@ -31,8 +31,8 @@ public sealed record StudySize(
         Faces: 64, GanWidth: 8, GanLatent: 16, GanEpochs: 1, GanBatch: 16, FidSamples: 20, FidSize: 32, ControlPairs: 20, ClassifierEpochs: 1,
         Digits: 256, DannEpochs: 1, DannBatch: 64, TsnePoints: 40, TsneIterations: 250,
         UdaSize: 32, UdaFrozenEpochs: 1, UdaFineTuneEpochs: 1);
-    /// <summary>The main job: sized so the whole study runs within 15 minutes on 2 cores (two one-thread parts at a time; 9.5 minutes measured on
-    /// an AMD EPYC, seeds 1-3, 2026-12-02; the Intel Xeon of earlier measurements was about 1.7 times slower).</summary>
+    /// <summary>The main job: sized so the whole study runs within 15 minutes on 2 cores (two one-thread parts at a time; 13.6-14.0 minutes
+    /// measured on an AMD EPYC, seeds 1-3, 2026-12-02, commit bbc69a3; the Intel Xeon of earlier measurements was about 1.7 times slower).</summary>
     /// <remarks>GANs: 3,000 faces, 12 epochs of batch 32 (1,125 steps), a discriminator half the generator's width (at equal width
     /// D won outright within this budget: D(G(z)) ~ 0.002), samples from the generator averaged over the second half of training
     /// (development seed 7, 940 steps: FID 7,933 without averaging, 6,915 with it, and recognisable faces only with it).
@@ -47,7 +47,7 @@ public sealed record StudySize(
         Faces: 3000, GanWidth: 32, GanLatent: 100, GanEpochs: 12, GanBatch: 32, FidSamples: 500, FidSize: 64, ControlPairs: 500, ClassifierEpochs: 3,
         Digits: 3000, DannEpochs: 16, DannBatch: 128, TsnePoints: 500, TsneIterations: 1000,
         UdaSize: 32, UdaFrozenEpochs: 2, UdaFineTuneEpochs: 20,
-        GanDiscriminatorWidth: 16, GanInstanceNoise: 0, GanDiffAugment: "color,translation");
+        GanDiscriminatorWidth: 16, GanInstanceNoise: 0, GanDiffAugment: "color,translation", AcganCost: 0.3, DcganCost: 0.28);
     /// <summary>The study's epoch counts and sample sizes on all the data: many hours on a CPU.</summary>
     public static readonly StudySize Full = new(Name: "full",
         Faces: null, GanWidth: 64, GanLatent: 100, GanEpochs: 25, GanBatch: 64, FidSamples: 2500, FidSize: 112, ControlPairs: 1000, ClassifierEpochs: 3,

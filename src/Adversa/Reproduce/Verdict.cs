@@ -15,6 +15,9 @@ public static class Verdict
     static string Pct(double v) => (100 * v).ToString("F1", CultureInfo.InvariantCulture) + "%";
     static string Points(double v) => (100 * v).ToString("+0.0;-0.0;0.0", CultureInfo.InvariantCulture) + " points";
 
+    /// <summary>A distance in points without its sign, for sentences that say "below" themselves.</summary>
+    static string PointsApart(double v) => (100 * Math.Abs(v)).ToString("0.0", CultureInfo.InvariantCulture) + " points";
+
     /// <summary>FID against the real-vs-real floor and its <paramref name="target"/> multiple (the main job: 3x; CelebA: 5x).</summary>
     public static string Fid(double ratio, double target = 3) =>
         ratio <= target ? $"FID is {ratio:F1}x the real-vs-real floor: the generated faces match the real ones' feature statistics closely (target: at most {target:0.#}x)."
@@ -50,7 +53,7 @@ public static class Verdict
         if (uda < dann) flags.Add($"{Flag} the improved UDA model ({Pct(uda)}) is below DANN here (see section 6).");
         var beyond = meanTeacher >= dann
             ? $"The mean teacher, beyond the study, reaches {Pct(meanTeacher)} ({Points(meanTeacher - dann)} over DANN{(gap > 0 ? $", {Math.Clamp((meanTeacher - sourceOnly) / gap, -9.99, 9.99):P0} of the gap closed" : "")})."
-            : $"{Flag} the mean teacher, beyond the study, reaches only {Pct(meanTeacher)}, {Points(meanTeacher - dann)} below DANN here.";
+            : $"{Flag} the mean teacher, beyond the study, reaches only {Pct(meanTeacher)}, {PointsApart(meanTeacher - dann)} below DANN here.";
         var adabn = meanTeacherAdaBn is double a
             ? $"With its batch-norm statistics recalibrated on the target's unlabelled training images (AdaBN: no labels) it reaches {Pct(a)} ({Points(a - dann)} against DANN)" +
               (a - meanTeacher >= 0.03 ? "; its running statistics, averaged over steps that saw both domains, were what held it back." : ".")
@@ -65,7 +68,7 @@ public static class Verdict
         var fit = udaSource < 0.95
             ? $"in this budget it does not even fit the labelled domain ({Pct(udaSource)} on the source's evaluation part, where DANN's small network reaches ~100%)"
             : $"it fits the source ({Pct(udaSource)}) but transfers less";
-        return $"{Flag} {source} → {target}: the improved UDA model reaches {Pct(uda)}, {Points(uda - dann)} below DANN, unlike the study. Measured reason: {fit}; " +
+        return $"{Flag} {source} → {target}: the improved UDA model reaches {Pct(uda)}, {PointsApart(uda - dann)} below DANN, unlike the study. Measured reason: {fit}; " +
                "ImageNet features of these 32x32 drawn digits carry little of the class: with the backbone frozen, the same model reached only 68.0% on the " +
                "source and 18.0% on the target (synth-svhn → synth-mnistm, development seed 7, 8 epochs), so the pretrained backbone, the study's advantage on real " +
                "photographs, is a handicap on these drawings until it is largely re-learnt, and while it is re-learnt against the domain loss the target accuracy " +

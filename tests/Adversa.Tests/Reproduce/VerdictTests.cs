@@ -24,7 +24,7 @@ public class VerdictTests
         var s = Verdict.Adaptation("a", "b", sourceOnly: 0.50, dann: 0.45, targetOnly: 0.90, uda: 0.40, meanTeacher: 0.30);
         Assert.Contains("DANN is below its source-only baseline", s);
         Assert.Contains("improved UDA model (40.0%) is below DANN", s);
-        Assert.Contains("reaches only 30.0%, -15.0 points below DANN", s);
+        Assert.Contains("reaches only 30.0%, 15.0 points below DANN", s);
         Assert.Equal(3, Flags(s));
     }
 
@@ -56,7 +56,7 @@ public class VerdictTests
         Assert.Equal(1, Flags(unfit));
         Assert.Contains("does not even fit the labelled domain (87.0%", unfit);
         var fit = Verdict.Uda("a", "b", uda: 0.85, udaSource: 0.998, dann: 0.895);
-        Assert.Contains("-4.5 points below DANN", fit);
+        Assert.Contains("4.5 points below DANN", fit);
         Assert.Contains("it fits the source (99.8%) but transfers less", fit);
     }
 
