@@ -12,7 +12,7 @@ public static class ReproduceCommand
     {
         var output = CommonOptions.Out("report", "Report folder: index.md, index.html (self-contained), parts/ with every run");
         var root = CommonOptions.DataRoot();
-        var size = new Option<string>("--size") { Description = "tiny (seconds; tests), quick (default: the main job, about 13.5 minutes on 2 cores), real (the study on CelebA, SVHN and MNIST-M: needs --data-root; sized for 3 hours on 2 cores) or full (the study's epoch counts and sample sizes: many hours on a CPU)", DefaultValueFactory = _ => "quick" }
+        var size = new Option<string>("--size") { Description = "tiny (seconds; tests), quick (default: the main job, about 14 minutes on 2 AMD EPYC cores), real (the study on CelebA, SVHN and MNIST-M: needs --data-root; sized for 3 hours on 2 cores) or full (the study's epoch counts and sample sizes: many hours on a CPU)", DefaultValueFactory = _ => "quick" }
             .AcceptOnlyFromAmong("tiny", "quick", "real", "full");
         var force = new Option<bool>("--force") { Description = "Recompute every part even if its settings are unchanged" };
         var jobs = new Option<int>("--jobs", "-j") { Description = "Parts of the study run at once, each in its own process with one thread (2 keeps a 2-core machine busy; 1: everything in this process)", DefaultValueFactory = _ => 2 }
