@@ -157,7 +157,8 @@ public sealed class DannTrainer : ITrainer
         {
             using var unlabelled = _unlabelled!.At(step);
             return MeanTeacherStep.Step(Optimizer, Model, (DannModel)Average!.Averaged, labelled, batch.Labels!, unlabelled.Images,
-                                        new MeanTeacherSettings(_o.Confidence, _o.ConsistencyWeight, _o.ClassBalance, _o.Adversarial, _o.LambdaMax, _o.StrongView), progress);
+                                        new MeanTeacherSettings(Confidence: _o.Confidence, ConsistencyWeight: _o.ConsistencyWeight, ClassBalance: _o.ClassBalance,
+                                                                Adversarial: _o.Adversarial, LambdaMax: _o.LambdaMax, StrongView: _o.StrongView), progress);
         }
         if (_o.Mode != AdaptationMethod.Dann) return AdversarialStep.Supervised(Optimizer, Model.forward(labelled), batch.Labels!);
 

@@ -7,7 +7,7 @@ namespace Adversa.MeanTeacher;
 
 /// <summary>The mean teacher's own settings (named as the <c>--confidence</c>, <c>--consistency-weight</c>, <c>--class-balance</c>,
 /// <c>--adversarial</c>, <c>--lambda-max</c> and <c>--strong-view</c> options of the run that uses it).</summary>
-public sealed record MeanTeacherSettings(double Confidence, double ConsistencyWeight, double ClassBalance, bool Adversarial, double LambdaMax, bool StrongView = false);
+public sealed record MeanTeacherSettings(double Confidence, double ConsistencyWeight, double ClassBalance, bool Adversarial, double LambdaMax, bool StrongView);
 
 /// <summary>
 /// Self-ensembling for domain adaptation (French, Mackiewicz and Fisher 2018): a student network learns the labelled
