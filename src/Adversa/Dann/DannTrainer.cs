@@ -24,6 +24,8 @@ public enum BatchNormMode
 /// <param name="Adversarial">Mean teacher: also DANN's domain loss through the reversal layer (scaled by <paramref name="LambdaMax"/>).</param>
 /// <param name="StrongView">Mean teacher: the student's view of each target batch is strongly augmented (<see cref="Augment.Strong"/>:
 /// colour jitter and an affine warp) while the teacher keeps the weak one, FixMatch's weak/strong pairing (Sohn et al. 2020).</param>
+/// <param name="AlignDistribution">Mean teacher: the teacher's target probabilities are aligned to a uniform class distribution per batch
+/// before the confidence threshold (<see cref="MeanTeacherStep.AlignToUniform"/>; ReMixMatch/AdaMatch's distribution alignment).</param>
 public sealed record DannOptions(
     string Source,
     string Target,
@@ -52,7 +54,8 @@ public sealed record DannOptions(
     double Confidence = 0.968,
     double ClassBalance = 0.005,
     bool Adversarial = false,
-    bool StrongView = false)
+    bool StrongView = false,
+    bool AlignDistribution = false)
 {
     /// <summary>Weights are averaged over the last quarter of training by default (<c>--average-from</c>).</summary>
     public const double DefaultAverageFrom = 0.75;
@@ -158,7 +161,8 @@ public sealed class DannTrainer : ITrainer
             using var unlabelled = _unlabelled!.At(step);
             return MeanTeacherStep.Step(Optimizer, Model, (DannModel)Average!.Averaged, labelled, batch.Labels!, unlabelled.Images,
                                         new MeanTeacherSettings(Confidence: _o.Confidence, ConsistencyWeight: _o.ConsistencyWeight, ClassBalance: _o.ClassBalance,
-                                                                Adversarial: _o.Adversarial, LambdaMax: _o.LambdaMax, StrongView: _o.StrongView), progress);
+                                                                Adversarial: _o.Adversarial, LambdaMax: _o.LambdaMax, StrongView: _o.StrongView,
+                                                                AlignDistribution: _o.AlignDistribution), progress);
         }
         if (_o.Mode != AdaptationMethod.Dann) return AdversarialStep.Supervised(Optimizer, Model.forward(labelled), batch.Labels!);
 

@@ -6,8 +6,9 @@ using F = TorchSharp.torch.nn.functional;
 namespace Adversa.MeanTeacher;
 
 /// <summary>The mean teacher's own settings (named as the <c>--confidence</c>, <c>--consistency-weight</c>, <c>--class-balance</c>,
-/// <c>--adversarial</c>, <c>--lambda-max</c> and <c>--strong-view</c> options of the run that uses it).</summary>
-public sealed record MeanTeacherSettings(double Confidence, double ConsistencyWeight, double ClassBalance, bool Adversarial, double LambdaMax, bool StrongView);
+/// <c>--adversarial</c>, <c>--lambda-max</c>, <c>--strong-view</c> and <c>--align-distribution</c> options of the run that uses it).</summary>
+public sealed record MeanTeacherSettings(double Confidence, double ConsistencyWeight, double ClassBalance, bool Adversarial, double LambdaMax, bool StrongView,
+                                         bool AlignDistribution);
 
 /// <summary>
 /// Self-ensembling for domain adaptation (French, Mackiewicz and Fisher 2018): a student network learns the labelled
@@ -21,13 +22,27 @@ public sealed record MeanTeacherSettings(double Confidence, double ConsistencyWe
 public static class MeanTeacherStep
 {
     /// <summary>The consistency loss (mean over the batch of the masked squared probability difference) and the confidence mask.</summary>
-    public static (Tensor Loss, Tensor Mask) Consistency(Tensor studentLogits, Tensor teacherLogits, double threshold)
+    /// <param name="align">Align the teacher's probabilities to a uniform class distribution first (<see cref="AlignToUniform"/>).</param>
+    public static (Tensor Loss, Tensor Mask) Consistency(Tensor studentLogits, Tensor teacherLogits, double threshold, bool align = false)
     {
         var student = F.softmax(studentLogits, 1);
         var teacher = F.softmax(teacherLogits.detach(), 1);
+        if (align) teacher = AlignToUniform(teacher);
         var mask = teacher.max(1).values.ge(threshold).to_type(studentLogits.dtype);
         var loss = ((student - teacher).square().sum(1) * mask).mean();
         return (loss, mask);
+    }
+
+    /// <summary>
+    /// Distribution alignment (ReMixMatch, Berthelot et al. 2020; AdaMatch, 2022) towards a uniform class prior: each class
+    /// probability is divided by the batch's mean probability of that class and every row renormalised, so a class the
+    /// teacher rarely predicts on this batch gains confidence and one it over-predicts loses some. The prior is the same
+    /// uniform one the class-balance term assumes; the batch mean makes it stateless (nothing to checkpoint).
+    /// </summary>
+    public static Tensor AlignToUniform(Tensor probabilities)
+    {
+        var scaled = probabilities / probabilities.mean([0], keepdim: true).clamp_min(1e-6);
+        return scaled / scaled.sum(1, keepdim: true);
     }
 
     /// <summary>
@@ -63,7 +78,7 @@ public static class MeanTeacherStep
             teacherTarget = teacher.forward(Augment.Consistency(target));
         }
         var classLoss = F.cross_entropy(sourceLogits, labels);
-        var (consistency, mask) = Consistency(studentTarget, teacherTarget, o.Confidence);
+        var (consistency, mask) = Consistency(studentTarget, teacherTarget, o.Confidence, o.AlignDistribution);
         var balance = ClassBalance(studentTarget, mask);
         var loss = classLoss + o.ConsistencyWeight * consistency + o.ClassBalance * balance;
         List<(string Name, double Value)> adversarial = [];
