@@ -76,6 +76,6 @@ public static class Evaluation
         return rare.Count == 0 ? null
             : $"warning: the model almost never predicts class{(rare.Count > 1 ? "es" : "")} {string.Join(", ", rare)} " +
               $"({string.Join(", ", rare.Select(c => (100 * shares[c]).ToString("F1", System.Globalization.CultureInfo.InvariantCulture) + "%"))} of {domain}'s unlabelled training images): " +
-              "it has merged them into other classes (raise --class-balance or --confidence)";
+              "it has merged them into other classes (mean teacher: try --align-distribution; a larger --class-balance did not help on SVHN → MNIST-M)";
     }
 }
