@@ -78,13 +78,14 @@ public static class DannCommands
         public readonly Option<bool> Adversarial = new("--adversarial") { Description = "mean-teacher: add DANN's domain-adversarial loss (through the reversal layer, --lambda-max) to the student's" };
         public readonly Option<bool> StrongView = new("--strong-view") { Description = "mean-teacher: the student sees a strongly augmented view of each target batch (affine warp, colour jitter, noise) while the teacher keeps the weak one (FixMatch's weak/strong pairing)" };
         public readonly Option<bool> AlignDistribution = new("--align-distribution") { Description = "mean-teacher: divide the teacher's target class probabilities by their batch mean and renormalise (distribution alignment to a uniform prior, as in ReMixMatch/AdaMatch) before the confidence threshold: lifts classes the teacher under-predicts" };
+        public readonly Option<bool> CleanTeacher = new("--clean-teacher") { Description = "mean-teacher: the teacher sees target batches shifted but without noise and keeps its own batch-norm statistics (not the average of the student's, made from noisy views of both domains), so they describe the clean target images it is evaluated on" };
         public readonly Option<string> Cache = new Option<string>("--cache") { Description = "Where the decoded training images are kept: memory, or disk (a temporary raw file read back per batch: no decoding, and MNIST-M's 181 MB leave the process's resident memory)", DefaultValueFactory = _ => "memory" }.AcceptOnlyFromAmong("memory", "disk");
         public readonly Option<string?> Root = CommonOptions.DataRoot();
         public readonly Option<int?> Limit = CommonOptions.Limit();
         public readonly Option<long> Seed = CommonOptions.Seed();
         public readonly Option<int?> Threads = CommonOptions.Threads();
         public readonly Option<string> Device = CommonOptions.Device();
-        public Option[] All => [Epochs, Batch, Optimizer, Lr, Anneal, LambdaMax, BatchNorm, Holdout, Size, Width, InstanceNorm, TargetEntropy, IntensityFlip, ColorJitter, TextureBlend, PseudoLabel, PseudoWeight, AverageFrom, TeacherDecay, ConsistencyWeight, Confidence, ClassBalance, Adversarial, StrongView, AlignDistribution, Cache, Root, Limit, Seed, Threads, Device];
+        public Option[] All => [Epochs, Batch, Optimizer, Lr, Anneal, LambdaMax, BatchNorm, Holdout, Size, Width, InstanceNorm, TargetEntropy, IntensityFlip, ColorJitter, TextureBlend, PseudoLabel, PseudoWeight, AverageFrom, TeacherDecay, ConsistencyWeight, Confidence, ClassBalance, Adversarial, StrongView, AlignDistribution, CleanTeacher, Cache, Root, Limit, Seed, Threads, Device];
 
         public DannOptions Read(ParseResult p, string source, string target, AdaptationMethod mode) => new(
             source, target, mode,
@@ -94,7 +95,7 @@ public static class DannCommands
             TargetEntropy: p.GetValue(TargetEntropy), IntensityFlip: p.GetValue(IntensityFlip), PseudoLabel: p.GetValue(PseudoLabel), PseudoLabelWeight: p.GetValue(PseudoWeight),
             ColorJitter: p.GetValue(ColorJitter), TextureBlend: p.GetValue(TextureBlend), ImageSize: p.GetValue(Size), AverageFrom: p.GetValue(AverageFrom),
             TeacherDecay: p.GetValue(TeacherDecay), ConsistencyWeight: p.GetValue(ConsistencyWeight), Confidence: p.GetValue(Confidence), ClassBalance: p.GetValue(ClassBalance), Adversarial: p.GetValue(Adversarial),
-            StrongView: p.GetValue(StrongView), AlignDistribution: p.GetValue(AlignDistribution));
+            StrongView: p.GetValue(StrongView), AlignDistribution: p.GetValue(AlignDistribution), CleanTeacher: p.GetValue(CleanTeacher));
 
         public DomainData Load(ParseResult p, string name) => DomainData.Load(name, p.GetValue(Root), p.GetValue(Limit), p.GetValue(Holdout), p.GetValue(Seed), p.GetValue(Cache) == "disk");
     }

@@ -26,6 +26,9 @@ public enum BatchNormMode
 /// colour jitter and an affine warp) while the teacher keeps the weak one, FixMatch's weak/strong pairing (Sohn et al. 2020).</param>
 /// <param name="AlignDistribution">Mean teacher: the teacher's target probabilities are aligned to a uniform class distribution per batch
 /// before the confidence threshold (<see cref="MeanTeacherStep.AlignToUniform"/>; ReMixMatch/AdaMatch's distribution alignment).</param>
+/// <param name="CleanTeacher">Mean teacher: the teacher sees each target batch shifted but without the student's noise, and follows the
+/// student's parameters only, keeping the batch-norm statistics of the views it sees itself (as French et al.'s code keeps its own):
+/// its statistics then describe the clean target images it is evaluated on, not noisy views of both domains.</param>
 public sealed record DannOptions(
     string Source,
     string Target,
@@ -55,7 +58,8 @@ public sealed record DannOptions(
     double ClassBalance = 0.005,
     bool Adversarial = false,
     bool StrongView = false,
-    bool AlignDistribution = false)
+    bool AlignDistribution = false,
+    bool CleanTeacher = false)
 {
     /// <summary>Weights are averaged over the last quarter of training by default (<c>--average-from</c>).</summary>
     public const double DefaultAverageFrom = 0.75;
@@ -125,7 +129,7 @@ public sealed class DannTrainer : ITrainer
         State = AdaptationSetup.Checkpoint(Kind, o, source, target, Model, Optimizer);
         if (o.Mode == AdaptationMethod.MeanTeacher)
         {
-            Average = new WeightAverage(DannModel.For(o).ToDevice(), o.TeacherDecay);
+            Average = new WeightAverage(DannModel.For(o).ToDevice(), o.TeacherDecay, parametersOnly: o.CleanTeacher);
             State.Modules["average"] = Average;
         }
         else if (o.AverageFrom < 1)
@@ -162,7 +166,7 @@ public sealed class DannTrainer : ITrainer
             return MeanTeacherStep.Step(Optimizer, Model, (DannModel)Average!.Averaged, labelled, batch.Labels!, unlabelled.Images,
                                         new MeanTeacherSettings(Confidence: _o.Confidence, ConsistencyWeight: _o.ConsistencyWeight, ClassBalance: _o.ClassBalance,
                                                                 Adversarial: _o.Adversarial, LambdaMax: _o.LambdaMax, StrongView: _o.StrongView,
-                                                                AlignDistribution: _o.AlignDistribution), progress);
+                                                                AlignDistribution: _o.AlignDistribution, CleanTeacher: _o.CleanTeacher), progress);
         }
         if (_o.Mode != AdaptationMethod.Dann) return AdversarialStep.Supervised(Optimizer, Model.forward(labelled), batch.Labels!);
 

@@ -6,9 +6,9 @@ using F = TorchSharp.torch.nn.functional;
 namespace Adversa.MeanTeacher;
 
 /// <summary>The mean teacher's own settings (named as the <c>--confidence</c>, <c>--consistency-weight</c>, <c>--class-balance</c>,
-/// <c>--adversarial</c>, <c>--lambda-max</c>, <c>--strong-view</c> and <c>--align-distribution</c> options of the run that uses it).</summary>
+/// <c>--adversarial</c>, <c>--lambda-max</c>, <c>--strong-view</c>, <c>--align-distribution</c> and <c>--clean-teacher</c> options of the run that uses it).</summary>
 public sealed record MeanTeacherSettings(double Confidence, double ConsistencyWeight, double ClassBalance, bool Adversarial, double LambdaMax, bool StrongView,
-                                         bool AlignDistribution);
+                                         bool AlignDistribution, bool CleanTeacher = false);
 
 /// <summary>
 /// Self-ensembling for domain adaptation (French, Mackiewicz and Fisher 2018): a student network learns the labelled
@@ -60,6 +60,13 @@ public static class MeanTeacherStep
     }
 
     /// <summary>
+    /// What the teacher sees of a target batch: the student's weak view (<see cref="Augment.Consistency"/>: a shift of up to 2 pixels and
+    /// Gaussian noise), or with <paramref name="clean"/> the shift alone. The teacher runs in training mode, so with its own statistics
+    /// kept (<c>--clean-teacher</c>) the noise-free view is what its running statistics, and so its evaluation, are made of.
+    /// </summary>
+    public static Tensor TeacherView(Tensor target, bool clean) => clean ? Augment.RandomShift(target, 2) : Augment.Consistency(target);
+
+    /// <summary>
     /// One optimizer step of the student; the teacher (evaluated without gradients, in training mode so its batch norm
     /// uses the target batch's statistics like the student's) gives the targets. Returns the metrics the loop logs.
     /// </summary>
@@ -75,7 +82,7 @@ public static class MeanTeacherStep
         using (no_grad())
         {
             teacher.train();
-            teacherTarget = teacher.forward(Augment.Consistency(target));
+            teacherTarget = teacher.forward(TeacherView(target, o.CleanTeacher));
         }
         var classLoss = F.cross_entropy(sourceLogits, labels);
         var (consistency, mask) = Consistency(studentTarget, teacherTarget, o.Confidence, o.AlignDistribution);

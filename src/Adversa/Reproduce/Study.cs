@@ -153,11 +153,15 @@ public sealed class Study(StudyOptions o, IProgressSink progress)
 
     /// <summary>
     /// The method beyond the study: self-ensembling (mean teacher, French et al. 2018) on DANN's network with its default settings
-    /// (teacher decay 0.99, consistency weight 3, class balance 0.005), the teacher reported.
+    /// (teacher decay 0.99, consistency weight 3, class balance 0.005), the teacher reported. The teacher is clean (<c>--clean-teacher</c>):
+    /// it sees the target without the student's noise and keeps its own batch-norm statistics. Without that, its statistics came from
+    /// noisy views of both domains: seed 1 (Intel Xeon, commit aa10c59) synth-mnistm → synth-svhn 79.8% against DANN's 92.7%, 94.0% once
+    /// recalibrated on clean target images (AdaBN); keeping the statistics of the noisy views it saw itself gave 81.0%; with the clean
+    /// view 95.5% (synth-svhn → synth-mnistm 89.7 / 89.0 / 88.8%). Checked on development seed 7 before the other seeds ran (research log).
     /// </summary>
     static DannOptions MeanTeacherRecipe(string src, string tgt, StudySize s, long seed, bool colorJitter) =>
         new(src, tgt, AdaptationMethod.MeanTeacher, Epochs: s.DannEpochs, Batch: s.DannBatch, Seed: seed, Confidence: MeanTeacherConfidence, Adversarial: MeanTeacherAdversarial,
-            ColorJitter: colorJitter);
+            ColorJitter: colorJitter, CleanTeacher: true);
 
     const double MeanTeacherConfidence = 0.9;
     const bool MeanTeacherAdversarial = true;
@@ -345,7 +349,7 @@ public sealed class Study(StudyOptions o, IProgressSink progress)
                 gan = new { RealLabel, InstanceNoise, diff_augment = DiffAugment, average_from = GanAverageFrom, acgan_aux_weight = AcganAuxWeight },
                 dann = new { batch_norm = DannBatchNorm.ToString(), color_jitter_on_mnistm = Recipe.JitterMnistLike, average_from = DannOptions.DefaultAverageFrom, lambda_max = 0.3, optimizer = "adam", lr = 1e-3 },
                 uda = new { texture_blend = Recipe.UdaTextureBlend, color_jitter_on_mnistm = true, frozen_epochs = s.UdaFrozenEpochs, finetune_epochs = s.UdaFineTuneEpochs, finetune_stages = 3 },
-                mean_teacher = new { teacher_decay = 0.99, consistency_weight = 3, confidence = MeanTeacherConfidence, class_balance = 0.005, adversarial = MeanTeacherAdversarial, color_jitter_on_mnistm = Recipe.JitterMnistLike },
+                mean_teacher = new { clean_teacher = true, teacher_decay = 0.99, consistency_weight = 3, confidence = MeanTeacherConfidence, class_balance = 0.005, adversarial = MeanTeacherAdversarial, color_jitter_on_mnistm = Recipe.JitterMnistLike },
                 selection = "reported models: weights averaged over the last quarter of training (the mean teacher: its teacher), fixed before training; no selection on target labels",
             },
         }, Common.Json.Options));
@@ -616,7 +620,7 @@ return new DannPart(src, tgt, AdaptationMethods.Name(mode), result.Target.Accura
                  $"{(s.Digits is int n ? $"{n:N0}" : "all")} images per domain before the held-out part; DANN with {DannBatchNorm.ToString().ToLowerInvariant()} batch-norm statistics" +
                  (Recipe.JitterMnistLike ? "; colour jitter on labelled MNIST-M images, never on SVHN's" : "") + "); " +
                  $"no model selection on target labels. The mean teacher (French et al. 2018) reports its teacher, the student's weights averaged exponentially " +
-                 $"(decay 0.99; consistency weight 3 on two augmented views of each target batch where the teacher's confidence reaches {MeanTeacherConfidence}; class balance 0.005" +
+                 $"(decay 0.99; consistency weight 3 on two views of each target batch, the student's shifted and noisy, the teacher's shifted only, where the teacher's confidence reaches {MeanTeacherConfidence}; class balance 0.005; the teacher keeps the batch-norm statistics of its own views" +
                  (MeanTeacherAdversarial ? "; with DANN's domain loss added" : "") + $"; {s.DannEpochs} epochs, batch {s.DannBatch}). '+ AdaBN' rows: the same models with batch-norm statistics recalibrated on the target's unlabelled training images. " +
                  $"Evaluation parts: {string.Join("; ", forward.Runs.Concat(backward.Runs).Select(r => r.Evaluation).Distinct())}. " +
                  "The study's columns were measured by the study on real SVHN and MNIST-M, not by this run.");

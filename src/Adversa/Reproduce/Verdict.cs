@@ -56,7 +56,7 @@ public static class Verdict
             : $"{Flag} the mean teacher, beyond the study, reaches only {Pct(meanTeacher)}, {PointsApart(meanTeacher - dann)} below DANN here.";
         var adabn = meanTeacherAdaBn is double a
             ? $"With its batch-norm statistics recalibrated on the target's unlabelled training images (AdaBN: no labels) it reaches {Pct(a)} ({Points(a - dann)} against DANN)" +
-              (a - meanTeacher >= 0.03 ? "; its running statistics, averaged over steps that saw both domains, were what held it back." : ".")
+              (a - meanTeacher >= 0.03 ? "; the batch-norm statistics it kept did not describe the clean target images, and that is what held it back." : ".")
             : null;
         return string.Join(" ", [head, .. flags, beyond, .. adabn is null ? Array.Empty<string>() : [adabn]]);
     }

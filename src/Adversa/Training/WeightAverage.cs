@@ -12,7 +12,9 @@ namespace Adversa.Training;
 /// with the step count as a buffer, so a checkpoint carries it and a resumed run continues the same average.
 /// With a decay d it is an exponential moving average instead (the mean teacher of Tarvainen and Valpola 2017):
 /// each step moves the average max(1/n, 1 - d) of the way to the online weights, a uniform mean over the first
-/// 1/(1-d) steps and then an exponential one.
+/// 1/(1-d) steps and then an exponential one. With <c>parametersOnly</c> the buffers (batch-norm running statistics)
+/// are left to the averaged model's own forward passes, as in French et al.'s self-ensembling code, whose teacher
+/// follows the student's weights but normalises by the statistics of the target batches it sees itself.
 /// </summary>
 public sealed class WeightAverage : nn.Module
 {
@@ -30,8 +32,10 @@ public sealed class WeightAverage : nn.Module
 
     /// <param name="copy">A freshly built module of the same architecture as the online model (its weights are overwritten).</param>
     /// <param name="decay">Exponential moving average with this decay per step (0-1) instead of the uniform mean.</param>
-    public WeightAverage(nn.Module copy, double? decay = null) : base("WeightAverage")
+    /// <param name="parametersOnly">Average the parameters only; the buffers stay what the averaged model's own forward passes make them.</param>
+    public WeightAverage(nn.Module copy, double? decay = null, bool parametersOnly = false) : base("WeightAverage")
     {
+        ParametersOnly = parametersOnly;
         if (decay is < 0 or >= 1) throw new Common.AdversaException($"--teacher-decay must be at least 0 and below 1, not {decay}");
         Decay = decay;
         averaged = copy;
@@ -39,6 +43,9 @@ public sealed class WeightAverage : nn.Module
         register_module("averaged", averaged);
         register_buffer("count", count);
     }
+
+    /// <summary>Only the parameters are averaged, not the buffers.</summary>
+    public bool ParametersOnly { get; }
 
     /// <summary>The averaged model (meaningful once <see cref="Count"/> &gt; 0).</summary>
     public nn.Module Averaged => averaged;
@@ -87,7 +94,8 @@ public sealed class WeightAverage : nn.Module
         long n = Count + 1;
         double step = Decay is double d ? Math.Max(1.0 / n, 1 - d) : 1.0 / n;
         var mine = averaged.state_dict();
-        foreach (var (name, value) in online.state_dict())
+        var entries = ParametersOnly ? online.named_parameters().Select(e => (e.name, (Tensor)e.parameter)) : online.state_dict().Select(e => (e.Key, e.Value));
+        foreach (var (name, value) in entries)
         {
             var avg = mine[name];
             if (value.is_floating_point()) avg.add_(value.sub(avg), alpha: step); // avg += (x - avg) * step

@@ -31,6 +31,39 @@ public class MeanTeacherTests
     }
 
     [Fact]
+    public void AParametersOnlyTeacherKeepsTheBatchNormStatisticsOfWhatItSawItself()
+    {
+        var student = nn.BatchNorm1d(2);
+        var teacher = new WeightAverage(nn.BatchNorm1d(2), decay: 0.5, parametersOnly: true);
+        var own = (TorchSharp.Modules.BatchNorm1d)teacher.Averaged;
+        using (no_grad())
+        {
+            student.weight!.fill_(3);
+            student.running_mean!.fill_(-7); // the student's statistics, from other batches than the teacher's
+        }
+        own.train();
+        using (no_grad()) own.forward(tensor(new float[] { 1, 10, 3, 10 }, [2, 2])); // the teacher's own batch: means 2 and 10
+        teacher.Update(student);
+        Assert.Equal(3f, own.weight!.mean().item<float>(), 6);            // the first update copies the parameters
+        Assert.Equal([0.2f, 1.0f], own.running_mean!.data<float>().ToArray()); // momentum 0.1 from 0 towards its own batch, not -7
+        var both = new WeightAverage(nn.BatchNorm1d(2), decay: 0.5);
+        both.Update(student);
+        Assert.Equal(-7f, ((TorchSharp.Modules.BatchNorm1d)both.Averaged).running_mean!.mean().item<float>(), 6); // the default averages buffers too
+    }
+
+    [Fact]
+    public void TheCleanTeacherSeesTheTargetShiftedButWithoutNoise()
+    {
+        manual_seed(3);
+        using var flat = full([4, 3, 8, 8], 0.25f);
+        using var clean = MeanTeacherStep.TeacherView(flat, clean: true);
+        using var noisy = MeanTeacherStep.TeacherView(flat, clean: false);
+        Assert.Equal(flat.shape, clean.shape);
+        Assert.Equal(0.0, (clean - 0.25f).abs().max().item<float>(), 6); // a shifted flat image is the same flat image
+        Assert.True(noisy.std().item<float>() > 0.05);                 // the student's view adds Gaussian noise (σ 0.1)
+    }
+
+    [Fact]
     public void ConsistencyCountsOnlyRowsTheTeacherIsConfidentAboutAndTeachesOnlyTheStudent()
     {
         // Row 0: the teacher is sure of class 0 (p = 0.99); row 1: it hesitates between two classes.
@@ -106,15 +139,16 @@ public class MeanTeacherTests
     }
 
     [Theory]
-    [InlineData(false, false)]
-    [InlineData(true, false)] // the strong view draws more random numbers per step (warp, jitter): they too must resume where they stopped
-    [InlineData(false, true)] // distribution alignment is recorded in the checkpoint's options and resumed with it (it flattens the
-                              // early teacher's one-class batches, so a lower threshold lets rows count in two short epochs)
-    public void AnInterruptedMeanTeacherRunResumesExactlyAndReportsItsTeacher(bool strongView, bool align)
+    [InlineData(false, false, false)]
+    [InlineData(true, false, false)] // the strong view draws more random numbers per step (warp, jitter): they too must resume where they stopped
+    [InlineData(false, true, false)] // distribution alignment is recorded in the checkpoint's options and resumed with it (it flattens the
+                                     // early teacher's one-class batches, so a lower threshold lets rows count in two short epochs)
+    [InlineData(false, false, true)] // the clean teacher's own batch-norm statistics live in the checkpoint's "average" module
+    public void AnInterruptedMeanTeacherRunResumesExactlyAndReportsItsTeacher(bool strongView, bool align, bool clean)
     {
         using var source = DomainData.Load("synth-svhn", null, 256, 0.1, seed: 6);
         using var target = DomainData.Load("synth-mnistm", null, 200, 0.1, seed: 6);
-        DannOptions Options() => new("synth-svhn", "synth-mnistm", AdaptationMethod.MeanTeacher, Epochs: 2, Batch: 32, Seed: 6, Width: 8, Confidence: align ? 0.15 : 0.3, StrongView: strongView, AlignDistribution: align);
+        DannOptions Options() => new("synth-svhn", "synth-mnistm", AdaptationMethod.MeanTeacher, Epochs: 2, Batch: 32, Seed: 6, Width: 8, Confidence: align ? 0.15 : 0.3, StrongView: strongView, AlignDistribution: align, CleanTeacher: clean);
         using var dirA = new TempDir();
         using var dirB = new TempDir();
         var a = new DannTrainer(source, target, Options());
@@ -136,6 +170,8 @@ public class MeanTeacherTests
         Assert.Equal(AdaptationMethod.MeanTeacher, options.Mode);
         Assert.Equal(strongView, options.StrongView);
         Assert.Equal(align, options.AlignDistribution);
+        Assert.Equal(clean, options.CleanTeacher);
+        Assert.Equal(clean, a.Average.ParametersOnly);
         TensorAssert.SameState(a.Average.Averaged, loaded);
     }
 }
