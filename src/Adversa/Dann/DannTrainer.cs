@@ -234,7 +234,7 @@ public sealed class DannTrainer : ITrainer
     long _collapseCheckedAt = -1;
 
     /// <summary>
-    /// The collapse check (<see cref="Evaluation.CollapseWarning"/>) of the reported model on the target's unlabelled training images,
+    /// The collapse check (<see cref="Evaluation.CollapseWarning"/>; for the mean teacher, failing that, <see cref="MeanTeacherStep.SettingsWarning"/>) of the reported model on the target's unlabelled training images,
     /// for methods that train on them (else null); computed once per training step reached, so the end of an epoch and the run's
     /// final report share one pass. Leaves the trained model in the mode it was in.
     /// </summary>
@@ -245,7 +245,8 @@ public sealed class DannTrainer : ITrainer
         bool training = Model.training;
         var reported = Reported;
         reported.eval();
-        Collapse = Evaluation.CollapseWarning(Evaluation.PredictedShares(reported.forward, _target.Train, reported.Transform, _target.Train.NumClasses), _target.Name);
+        Collapse = Evaluation.CollapseWarning(Evaluation.PredictedShares(reported.forward, _target.Train, reported.Transform, _target.Train.NumClasses), _target.Name)
+                   ?? (_o.Mode == AdaptationMethod.MeanTeacher ? MeanTeacherStep.SettingsWarning(_o.Confidence) : null);
         Model.train(training);
         _collapseCheckedAt = State.Step;
         return Collapse;

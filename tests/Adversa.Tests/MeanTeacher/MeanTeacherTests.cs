@@ -64,6 +64,15 @@ public class MeanTeacherTests
     }
 
     [Fact]
+    public void ALowConfidenceThresholdIsWarnedAboutBecauseTheClassCheckCannotSeeItsHarm()
+    {
+        Assert.Null(MeanTeacherStep.SettingsWarning(0.9));
+        Assert.Null(MeanTeacherStep.SettingsWarning(0.5));
+        Assert.Contains("--confidence 0.2 ", MeanTeacherStep.SettingsWarning(0.2));
+        Assert.Contains("class check cannot see", MeanTeacherStep.SettingsWarning(0));
+    }
+
+    [Fact]
     public void ConsistencyCountsOnlyRowsTheTeacherIsConfidentAboutAndTeachesOnlyTheStudent()
     {
         // Row 0: the teacher is sure of class 0 (p = 0.99); row 1: it hesitates between two classes.

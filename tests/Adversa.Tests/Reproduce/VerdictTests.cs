@@ -43,9 +43,9 @@ public class VerdictTests
     public void AdaBnSentenceNamesTheBatchNormStatisticsOnlyWhenTheyMadeTheDifference()
     {
         var lifted = Verdict.Adaptation("a", "b", 0.6, 0.9, 1.0, 0.9, meanTeacher: 0.80, meanTeacherAdaBn: 0.93);
-        Assert.Contains("93.0% (+3.0 points against DANN); its running statistics", lifted);
+        Assert.Contains("93.0% (+3.0 points against DANN); the batch-norm statistics it kept", lifted);
         var same = Verdict.Adaptation("a", "b", 0.6, 0.9, 1.0, 0.9, meanTeacher: 0.91, meanTeacherAdaBn: 0.92);
-        Assert.DoesNotContain("running statistics", same);
+        Assert.DoesNotContain("batch-norm statistics it kept", same);
     }
 
     [Fact]
