@@ -212,7 +212,7 @@ public sealed class DannTrainer : ITrainer
     /// <summary>Evaluation accuracies of the last epoch (monitoring only), for TensorBoard.</summary>
     public IReadOnlyList<(string Name, double Value)> EpochMetrics { get; private set; } = [];
 
-    /// <summary>The last collapse check's warning (<see cref="CheckCollapse"/>), or null.</summary>
+    /// <summary>The last collapse check's warning (<see cref="CheckCollapse"/>; for the mean teacher also a too-low <c>--confidence</c>), or null.</summary>
     public string? Collapse { get; private set; }
 
     /// <inheritdoc/>
