@@ -35,7 +35,13 @@ switch (name)
     case "tsne":
         TsneBenchmark.Run(int.Parse(args.ElementAtOrDefault(1) ?? "10000"), int.Parse(args.ElementAtOrDefault(2) ?? "64"));
         break;
+    case "fid-sensitivity":
+        FidSensitivityBenchmark.Run(int.Parse(args.ElementAtOrDefault(1) ?? "500"), int.Parse(args.ElementAtOrDefault(2) ?? "64"));
+        break;
+    case "gan-sampling":
+        GanSamplingBenchmark.Run(args[1], int.Parse(args.ElementAtOrDefault(2) ?? "500"), int.Parse(args.ElementAtOrDefault(3) ?? "64"), long.Parse(args.ElementAtOrDefault(4) ?? "1"));
+        break;
     default:
-        Console.WriteLine("benchmarks: gan-raw [batch] [steps] | gan-loop [batch] [steps] [gc-every] | gan-compare [batch] [steps-per-block] [rounds] | dann-raw [batch] [steps] | dann-parts [width] [steps] | data [data-root] | tsne [points] [dims] | uda [size] [batch] [steps] [augment] | uda-profile [top-stages] | uda-mean [images] [data-root]");
+        Console.WriteLine("benchmarks: gan-raw [batch] [steps] | gan-loop [batch] [steps] [gc-every] | gan-compare [batch] [steps-per-block] [rounds] | dann-raw [batch] [steps] | dann-parts [width] [steps] | data [data-root] | gan-sampling checkpoint [images-per-set] [feature-size] [seed] | fid-sensitivity [images-per-set] [feature-size] | tsne [points] [dims] | uda [size] [batch] [steps] [augment] | uda-profile [top-stages] | uda-mean [images] [data-root]");
         break;
 }

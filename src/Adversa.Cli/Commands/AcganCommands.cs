@@ -80,7 +80,7 @@ public static class AcganCommands
             Json.Write(p.GetValue(output)!, new { checkpoint = path, data = dataName, reports, fid, note = fid is null ? null : FidReport.Caveat });
             var o = p.InvocationConfiguration.Output;
             foreach (var r in reports) o.WriteLine(r.Describe());
-            if (fid is not null) o.WriteLine($"{dataName}: {fid.Describe()} ({trained[0]} off for half, on for half)");
+            if (fid is not null) o.WriteLine($"{dataName}: {fid.Describe()} ({trained[0]} off for half, on for half)\n{fid.DescribeReferences()}");
             o.WriteLine($"wrote {p.GetValue(output)}");
             return 0;
         });

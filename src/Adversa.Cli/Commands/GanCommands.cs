@@ -98,6 +98,7 @@ public static class GanCommands
                                             new FeatureExtractor(p.GetValue(size)), p.GetValue(seed), Cli.Progress());
             var o = p.InvocationConfiguration.Output;
             o.WriteLine($"{dataName}: {report.Describe()}");
+            o.WriteLine(report.DescribeReferences());
             o.WriteLine($"note: {FidReport.Caveat}");
             Json.Write(p.GetValue(output)!, new { checkpoint = path, data = dataName, report, note = FidReport.Caveat });
             o.WriteLine($"wrote {p.GetValue(output)}");

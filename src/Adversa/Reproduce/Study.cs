@@ -465,7 +465,7 @@ public sealed class Study(StudyOptions o, IProgressSink progress)
                  (InstanceNoise > 0 ? $" and instance noise (std {InstanceNoise}) on D's inputs" : "") +
                  (DiffAugment != "" ? $" and differentiable augmentation ({DiffAugment}) of every image D sees (Zhao et al. 2020)" : "") + "; samples and FID come from " +
                  $"the generator's weights averaged over the last {1 - GanAverageFrom:P0} of training's steps. " +
-                 Verdict.Fid(ratio, FidTarget));
+                 Verdict.Fid(ratio, FidTarget) + Scale(r.Fid));
     }
 
     sealed record AcganPart(string Pairs, string Loss, List<AttributeControlReport> Control);
@@ -535,8 +535,11 @@ public sealed class Study(StudyOptions o, IProgressSink progress)
         report.H(3, "ACGAN image quality");
         FidTable(report, fid);
         report.P($"{fid.SamplesPerSet} generated faces, Smiling off for half and on for half, against as many real ones; the same features as the DCGAN's FID. " +
-                 Verdict.Fid(fid.Fid / Math.Max(1e-9, fid.FloorFid), FidTarget));
+                 Verdict.Fid(fid.Fid / Math.Max(1e-9, fid.FloorFid), FidTarget) + Scale(fid));
     }
+
+    /// <summary>The FID's scale sentence (real faces after known damage), after a space; empty for parts finished before it existed.</summary>
+    static string Scale(FidReport fid) => fid.DescribeReferences() is { Length: > 0 } s ? " " + s : "";
 
     /// <summary>Everything of one direction of the digit pair: the three DANN-table rows, the improved UDA row and the t-SNE figures.</summary>
     sealed record DirectionParts(string Source, string Target, int ImageSize, List<DannPart> Runs, UdaPart Uda, List<(string Mode, TsnePart Tsne)> Tsne);

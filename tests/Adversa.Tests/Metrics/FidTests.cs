@@ -58,4 +58,30 @@ public class FidTests
         double same = Fid.Frechet(a, a), shifted = Fid.Frechet(a, b);
         Assert.True(same < 1e-6 * shifted, $"FID(a,a) {same} vs FID(a,b) {shifted}");
     }
+
+    [Fact]
+    public void TheBlurReferenceAveragesEachPixelWithItsEightNeighbours()
+    {
+        using var images = full([1, 3, 7, 7], 90, dtype: ScalarType.Byte);
+        images[0, 1, 3, 3] = tensor((byte)180);
+        using var blurred = FidDamage.Blur(images, 3);
+        Assert.Equal(ScalarType.Byte, blurred.dtype);
+        Assert.Equal(100, blurred[0, 1, 3, 3].item<byte>()); // (8 * 90 + 180) / 9
+        Assert.Equal(100, blurred[0, 1, 2, 4].item<byte>()); // a neighbour gets the same share
+        Assert.Equal(90, blurred[0, 1, 0, 0].item<byte>());  // far away and at the edge: unchanged
+        Assert.Equal(90, blurred[0, 0, 3, 3].item<byte>());  // other channels untouched
+    }
+
+    [Fact]
+    public void TheBlotchReferenceVariesSlowlyAcrossTheImageWithTheAskedSpread()
+    {
+        using var images = full([64, 3, 64, 64], 128, dtype: ScalarType.Byte);
+        using var g = new Generator(3);
+        using var blotched = FidDamage.Blotches(images, 16, g).to_type(ScalarType.Float32) - 128;
+        double std = blotched.std().item<float>();
+        Assert.InRange(std, 8, 16); // bilinear upsampling of std-16 noise shrinks it between the grid points
+        // Slow: neighbouring pixels differ by far less than the spread itself.
+        double step = (blotched[.., .., .., 1..] - blotched[.., .., .., ..^1]).abs().mean().item<float>();
+        Assert.True(step < std / 5, $"neighbour difference {step} against std {std}");
+    }
 }

@@ -43,6 +43,7 @@ public class ReproduceTests
         Assert.Contains("recalibrated on the target's unlabelled training images (AdaBN: no labels) it reaches", md);
         Assert.Contains("⚠ FID is", md);
         Assert.Equal(2, Regex.Matches(md, @"\| FID-ResNet18 \|").Count); // DCGAN and ACGAN
+        Assert.Equal(2, Regex.Matches(md, @"For scale, real faces scored the same way after known damage: a 3x3 box blur \d+ \([\d.]+x the floor\)").Count);
         Assert.Contains("(target: at most 3x)", md);
         Assert.Contains("⚠ The judge classifies Smiling on real held-out faces with only", md);
         Assert.Contains("Data: Adversa's embedded synthetic data", md);

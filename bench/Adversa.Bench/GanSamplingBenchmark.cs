@@ -1,0 +1,38 @@
+using Adversa.Data.Synthetic;
+using Adversa.Gan;
+using Adversa.Metrics;
+using static TorchSharp.torch;
+
+namespace Adversa.Bench;
+
+/// <summary>
+/// FID of one DCGAN checkpoint's reported generator sampled two ways: eval mode (batch norm's running statistics, what Adversa
+/// reports) and train mode (each batch of 100 normalised by its own statistics, as PyTorch's DCGAN example samples).
+/// </summary>
+static class GanSamplingBenchmark
+{
+    public static void Run(string checkpoint, int perSet, int featureSize, long seed)
+    {
+        var g = DcganTrainer.LoadReported(checkpoint);
+        var real = SynthFaces.Generate(2 * perSet, seed + 1000).Images;
+        var features = new FeatureExtractor(featureSize);
+        foreach (bool trainMode in new[] { false, true })
+        {
+            Tensor Generate(int n)
+            {
+                if (!trainMode) return DcganTrainer.GenerateBytes(g, n, seed);
+                using var gen = new Generator((ulong)seed + 777);
+                var latent = g.parameters().First().shape[0];
+                var parts = new List<Tensor>();
+                g.train();
+                using (no_grad())
+                    for (int s = 0; s < n; s += 100)
+                        parts.Add(GanTrainer.Transform.ToBytes(g.forward(randn([Math.Min(100, n - s), latent], generator: gen))));
+                g.eval();
+                return cat(parts, 0);
+            }
+            var report = FidReport.Evaluate(real, Generate, perSet, features, seed, new Adversa.Common.NullProgress());
+            Console.WriteLine($"{(trainMode ? "train mode (batch statistics)" : "eval mode (running statistics)"),-34} {report.Describe()}  ratio {report.Fid / report.FloorFid:F1}x");
+        }
+    }
+}
