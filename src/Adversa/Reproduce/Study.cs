@@ -24,7 +24,8 @@ public sealed record StudySize(
     int ControlPairs, int ClassifierEpochs,
     int? Digits, int DannEpochs, int DannBatch, int TsnePoints, int TsneIterations,
     int UdaSize, int UdaFrozenEpochs, int UdaFineTuneEpochs, int GanDiscriminatorWidth = 0,
-    double GanInstanceNoise = 0.1, string GanDiffAugment = "", bool NeedsRealData = false, double AcganCost = 0.7, double DcganCost = 0.65)
+    double GanInstanceNoise = 0.1, string GanDiffAugment = "", bool NeedsRealData = false, double AcganCost = 0.7, double DcganCost = 0.65,
+    double GanLearningRate = 2e-4)
 {
     /// <summary>Seconds per part: what the tests run.</summary>
     public static readonly StudySize Tiny = new(Name: "tiny",
@@ -42,12 +43,15 @@ public sealed record StudySize(
     /// <para>D sees every image, real and generated, through differentiable augmentation (colour, translation; Zhao et al. 2020) instead of
     /// instance noise: with instance noise D still won outright on some seeds (seed 2 on an AMD EPYC: D(G(z)) ~ 0 from epoch 2, near-identical
     /// grey faces, Smiling flip 32%). Development seeds 7 / 8, ACGAN: flip 100 / 89.2% with instance noise, 99.6 / 100% with DiffAugment,
-    /// FID-ResNet18 9,845 / 8,614 against 6,206 / 6,834 (floor 178), varied faces only with it; DCGAN seed 7: FID 6,355 against 5,862.</para></remarks>
+    /// FID-ResNet18 9,845 / 8,614 against 6,206 / 6,834 (floor 178), varied faces only with it; DCGAN seed 7: FID 6,355 against 5,862.</para>
+    /// <para>Adam at learning rate 5e-4 instead of the study's 2e-4 (2026-12-02, Intel Xeon model 167, one thread each, same steps and time):
+    /// DCGAN FID 5,866 → 4,147 (seed 7, floor 159) and 5,718 → 4,409 (seed 8, floor 163); ACGAN seed 7 FID 6,526 → 5,015 with the Smiling
+    /// flip at 100% both times. 1e-3 gave 5,235; D at the generator's width (ndf 32) 5,176 at 2e-4 and 3,458 at 5e-4, but 1.7x the time.</para></remarks>
     public static readonly StudySize Quick = new(Name: "quick",
         Faces: 3000, GanWidth: 32, GanLatent: 100, GanEpochs: 12, GanBatch: 32, FidSamples: 500, FidSize: 64, ControlPairs: 500, ClassifierEpochs: 3,
         Digits: 3000, DannEpochs: 16, DannBatch: 128, TsnePoints: 500, TsneIterations: 1000,
         UdaSize: 32, UdaFrozenEpochs: 2, UdaFineTuneEpochs: 20,
-        GanDiscriminatorWidth: 16, GanInstanceNoise: 0, GanDiffAugment: "color,translation", AcganCost: 0.3, DcganCost: 0.28);
+        GanDiscriminatorWidth: 16, GanInstanceNoise: 0, GanDiffAugment: "color,translation", AcganCost: 0.3, DcganCost: 0.28, GanLearningRate: 5e-4);
     /// <summary>The study's epoch counts and sample sizes on all the data: many hours on a CPU.</summary>
     public static readonly StudySize Full = new(Name: "full",
         Faces: null, GanWidth: 64, GanLatent: 100, GanEpochs: 25, GanBatch: 64, FidSamples: 2500, FidSize: 112, ControlPairs: 1000, ClassifierEpochs: 3,
@@ -435,10 +439,10 @@ public sealed class Study(StudyOptions o, IProgressSink progress)
     GanPart Gan(string faces)
     {
         var s = o.Size;
-        return Part("dcgan", new { faces, s.Faces, s.GanWidth, s.GanLatent, s.GanEpochs, s.GanBatch, s.FidSamples, s.FidSize, RealLabel, InstanceNoise, o.Seed, GanAverageFrom, DiffAugment }, dir =>
+        return Part("dcgan", new { faces, s.Faces, s.GanWidth, s.GanLatent, s.GanEpochs, s.GanBatch, s.GanLearningRate, s.FidSamples, s.FidSize, RealLabel, InstanceNoise, o.Seed, GanAverageFrom, DiffAugment }, dir =>
         {
             using var data = LoadFaces(faces);
-            var options = new GanTrainOptions(new DcganOptions(s.GanLatent, s.GanWidth, s.DiscriminatorWidth), s.GanEpochs, s.GanBatch,
+            var options = new GanTrainOptions(new DcganOptions(s.GanLatent, s.GanWidth, s.DiscriminatorWidth), s.GanEpochs, s.GanBatch, LearningRate: s.GanLearningRate,
                                               RealLabel: RealLabel, InstanceNoise: InstanceNoise, Seed: o.Seed, AverageFrom: GanAverageFrom, DiffAugmentation: DiffAugment);
             var trainer = new DcganTrainer(data, options);
             TrainingLoop.Run(trainer, new LoopOptions(s.GanEpochs, dir, Resume: true, LogDir: LogDirOf("dcgan"), RestartIfChanged: true), progress);
@@ -461,7 +465,7 @@ public sealed class Study(StudyOptions o, IProgressSink progress)
         FidTable(report, r.Fid);
         double ratio = r.Fid.Fid / Math.Max(1e-9, r.Fid.FloorFid);
         report.P($"{r.Fid.SamplesPerSet} images per set, features at {r.Fid.FeatureSize}x{r.Fid.FeatureSize}; {FidReport.Caveat}. " +
-                 $"Training used one-sided label smoothing (real target {RealLabel})" +
+                 $"Training used Adam at learning rate {s.GanLearningRate:G3} (beta1 0.5), one-sided label smoothing (real target {RealLabel})" +
                  (InstanceNoise > 0 ? $" and instance noise (std {InstanceNoise}) on D's inputs" : "") +
                  (DiffAugment != "" ? $" and differentiable augmentation ({DiffAugment}) of every image D sees (Zhao et al. 2020)" : "") + "; samples and FID come from " +
                  $"the generator's weights averaged over the last {1 - GanAverageFrom:P0} of training's steps. " +
@@ -473,10 +477,10 @@ public sealed class Study(StudyOptions o, IProgressSink progress)
     AcganPart Acgan(string faces)
     {
         var s = o.Size;
-        return Part("acgan", new { faces, s.Faces, s.GanWidth, s.GanLatent, s.GanEpochs, s.GanBatch, s.ControlPairs, s.ClassifierEpochs, RealLabel, InstanceNoise, o.Seed, labelled = true, GanAverageFrom, AcganAuxWeight, DiffAugment }, dir =>
+        return Part("acgan", new { faces, s.Faces, s.GanWidth, s.GanLatent, s.GanEpochs, s.GanBatch, s.GanLearningRate, s.ControlPairs, s.ClassifierEpochs, RealLabel, InstanceNoise, o.Seed, labelled = true, GanAverageFrom, AcganAuxWeight, DiffAugment }, dir =>
         {
             using var data = LoadFaces(faces);
-            var options = new AcganTrainOptions(new DcganOptions(s.GanLatent, s.GanWidth, s.DiscriminatorWidth), ["Smiling"], s.GanEpochs, s.GanBatch,
+            var options = new AcganTrainOptions(new DcganOptions(s.GanLatent, s.GanWidth, s.DiscriminatorWidth), ["Smiling"], s.GanEpochs, s.GanBatch, LearningRate: s.GanLearningRate,
                                                 AuxWeight: AcganAuxWeight, RealLabel: RealLabel, InstanceNoise: InstanceNoise, Seed: o.Seed, AverageFrom: GanAverageFrom,
                                                 DiffAugmentation: DiffAugment);
             var trainer = new AcganTrainer(data, options);
