@@ -17,14 +17,15 @@ static class FidSensitivityBenchmark
         var real = faces.Images; // uint8 [N,3,64,64]
         using var g = new Generator(11);
         var a = real.narrow(0, 0, perSet);
-        var b = real.narrow(0, perSet, perSet).to_type(ScalarType.Float32);
+        var realB = real.narrow(0, perSet, perSet);
+        var b = realB.to_type(ScalarType.Float32);
         var features = new FeatureExtractor(featureSize);
         using var fa = features.Extract(a);
         double floor = -1;
         void Report(string what, Tensor damaged)
         {
             using var scope = NewDisposeScope();
-            var bytes = damaged.dtype == ScalarType.Byte ? damaged : damaged.clamp(0, 255).round().to_type(ScalarType.Byte);
+            var bytes = damaged.dtype == ScalarType.Byte ? damaged : FidDamage.ToBytes(damaged);
             var fb = features.Extract(bytes);
             double fid = Fid.Frechet(fb, fa);
             if (floor < 0) floor = fid;
@@ -34,13 +35,14 @@ static class FidSensitivityBenchmark
         }
         Report("real vs real (the floor)", b);
         foreach (int k in new[] { 3, 5 })
-            Report($"box blur {k}x{k}", FidDamage.Blur(real.narrow(0, perSet, perSet), k));
+            Report($"box blur {k}x{k}", FidDamage.Blur(realB, k));
         foreach (float s in new[] { 4f, 8f, 16f })
             Report($"+ pixel noise sigma {s}", b + randn(b.shape, generator: g) * s);
         foreach (float s in new[] { 8f, 16f, 32f })
-            Report($"+ smooth colour blotches sigma {s}", FidDamage.Blotches(real.narrow(0, perSet, perSet), s, g));
+            Report($"+ smooth colour blotches sigma {s}", FidDamage.Blotches(realB, s, g));
+        var grey = b.mean([1], keepdim: true);
         foreach (float s in new[] { 0.8f, 0.6f })
-            Report($"saturation x{s}", b.mean([1], keepdim: true) + (b - b.mean([1], keepdim: true)) * s);
+            Report($"saturation x{s}", grey + (b - grey) * s);
         Report("brightness +10", b + 10);
         Report("downsample to 32 and back (bilinear)", nn.functional.interpolate(nn.functional.interpolate(b, [32, 32], mode: InterpolationMode.Bilinear, align_corners: false, antialias: true), [64, 64], mode: InterpolationMode.Bilinear, align_corners: false));
     }

@@ -16,21 +16,10 @@ static class GanSamplingBenchmark
         var g = DcganTrainer.LoadReported(checkpoint);
         var real = SynthFaces.Generate(2 * perSet, seed + 1000).Images;
         var features = new FeatureExtractor(featureSize);
+        var latent = g.parameters().First().shape[0];
         foreach (bool trainMode in new[] { false, true })
         {
-            Tensor Generate(int n)
-            {
-                if (!trainMode) return DcganTrainer.GenerateBytes(g, n, seed);
-                using var gen = new Generator((ulong)seed + 777);
-                var latent = g.parameters().First().shape[0];
-                var parts = new List<Tensor>();
-                g.train();
-                using (no_grad())
-                    for (int s = 0; s < n; s += 100)
-                        parts.Add(GanTrainer.Transform.ToBytes(g.forward(randn([Math.Min(100, n - s), latent], generator: gen))));
-                g.eval();
-                return cat(parts, 0);
-            }
+            Tensor Generate(int n) => DcganTrainer.GenerateBytes(g, n, seed, (_, m, gen) => randn([m, latent], generator: gen), batchStatistics: trainMode);
             var report = FidReport.Evaluate(real, Generate, perSet, features, seed, new Adversa.Common.NullProgress());
             Console.WriteLine($"{(trainMode ? "train mode (batch statistics)" : "eval mode (running statistics)"),-34} {report.Describe()}  ratio {report.Fid / report.FloorFid:F1}x");
         }

@@ -98,5 +98,6 @@ public static class FidDamage
         return ToBytes(x + smooth).MoveToOuterDisposeScope();
     }
 
-    static Tensor ToBytes(Tensor x) => x.clamp(0, 255).round().to_type(ScalarType.Byte);
+    /// <summary>Float images on the 0-255 scale back to uint8: clamped, rounded.</summary>
+    public static Tensor ToBytes(Tensor x) => x.clamp(0, 255).round().to_type(ScalarType.Byte);
 }
