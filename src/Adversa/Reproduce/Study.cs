@@ -549,8 +549,9 @@ public sealed class Study(StudyOptions o, IProgressSink progress)
     sealed record DirectionParts(string Source, string Target, int ImageSize, List<DannPart> Runs, UdaPart Uda, List<(string Mode, TsnePart Tsne)> Tsne);
 
     /// <param name="Collapse">The collapse check's warning on the target's unlabelled images (<see cref="Evaluation.CollapseWarning"/>), or null.</param>
+    /// <param name="TargetImages">Target evaluation images behind <paramref name="TargetAccuracy"/> (0 in parts stored before it was recorded).</param>
     sealed record DannPart(string Source, string Target, string Mode, double TargetAccuracy, double SourceAccuracy, string Checkpoint, string Evaluation,
-                           double? TargetAdaBn, int ImageSize, string? Collapse = null);
+                           double? TargetAdaBn, int ImageSize, string? Collapse = null, int TargetImages = 0);
 
     DirectionParts Direction(string src, string tgt)
     {
@@ -583,7 +584,7 @@ using var source = DomainData.Load(src, o.DataRoot, s.Digits, 0.1, o.Seed);
 using var target = DomainData.Load(tgt, o.DataRoot, s.Digits, 0.1, o.Seed);
 var result = DannRun.TrainAndEvaluate(source, target, options, dir, progress, logDir: LogDirOf(name), adaBn: true);
 return new DannPart(src, tgt, AdaptationMethods.Name(mode), result.Target.Accuracy, result.Source.Accuracy, Rel(result.Checkpoint), target.EvalDescription,
-              result.TargetAdaBn?.Accuracy, result.Options.ImageSize, result.Collapse);
+              result.TargetAdaBn?.Accuracy, result.Options.ImageSize, result.Collapse, result.Target.Images);
 }));
         }
         var tsne = new List<(string, TsnePart)>();
@@ -635,7 +636,7 @@ return new DannPart(src, tgt, AdaptationMethods.Name(mode), result.Target.Accura
                  (Recipe.CleanTeacher ? "; the teacher keeps the batch-norm statistics of its own views" : "") +
                  (MeanTeacherAdversarial ? "; with DANN's domain loss added" : "") + $"; {s.DannEpochs} epochs, batch {s.DannBatch}). '+ AdaBN' rows: the same models with batch-norm statistics recalibrated on the target's unlabelled training images. " +
                  $"Evaluation parts: {string.Join("; ", forward.Runs.Concat(backward.Runs).Select(r => r.Evaluation).Distinct())}. " +
-                 "The study's columns were measured by the study on real SVHN and MNIST-M, not by this run.");
+                 "The study's columns were measured by the study on real SVHN and MNIST-M, not by this run." + EvaluationNoise(forward, backward));
         if (RealDigits() is not null)
         {
             // How much SVHN this run had beside what the study had: with 5,000 images SVHN → MNIST-M learns from 7% of the study's source.
@@ -646,9 +647,22 @@ return new DannPart(src, tgt, AdaptationMethods.Name(mode), result.Target.Accura
         foreach (var d in new[] { forward, backward })
             report.P(Verdict.Adaptation(d.Source, d.Target, d.Runs.Single(r => r.Mode == "source-only").TargetAccuracy, d.Runs.Single(r => r.Mode == "dann").TargetAccuracy,
                                         d.Runs.Single(r => r.Mode == "target-only").TargetAccuracy, d.Uda.TargetAccuracy,
-                                        d.Runs.Single(r => r.Mode == "mean-teacher").TargetAccuracy, d.Runs.Single(r => r.Mode == "mean-teacher").TargetAdaBn));
+                                        d.Runs.Single(r => r.Mode == "mean-teacher").TargetAccuracy, d.Runs.Single(r => r.Mode == "mean-teacher").TargetAdaBn,
+                                        d.Runs[0].TargetImages));
         foreach (var r in forward.Runs.Concat(backward.Runs).Where(r => r.Collapse is not null))
             report.P($"{Verdict.Flag} {r.Mode} {r.Source} → {r.Target}, {r.Collapse}.");
+    }
+
+    /// <summary>
+    /// The sentence giving each column's binomial standard error at 50% (its largest): how far one run's accuracies can move by
+    /// the draw of the evaluation images alone; empty for parts stored before the counts were recorded.
+    /// </summary>
+    static string EvaluationNoise(DirectionParts forward, DirectionParts backward)
+    {
+        var counts = new[] { forward, backward }.Where(d => d.Runs[0].TargetImages > 0)
+            .Select(d => string.Create(CultureInfo.InvariantCulture, $"±{100 * Verdict.StandardError(0.5, d.Runs[0].TargetImages):F1} points for {d.Source} → {d.Target} ({d.Runs[0].TargetImages:N0} images)")).ToList();
+        return counts.Count == 0 ? "" :
+            $" Each cell is the share of the target's evaluation images classified correctly; the draw of those images alone gives one run's cell a standard error of up to {string.Join(" and ", counts)}, before any variation between seeds.";
     }
 
     sealed record UdaPart(string Source, string Target, double TargetAccuracy, double SourceAccuracy, double Seconds, TsnePart Tsne);

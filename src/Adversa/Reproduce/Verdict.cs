@@ -37,20 +37,43 @@ public static class Verdict
         return $"{judge}; {flip}.";
     }
 
+    /// <summary>Binomial standard error of an accuracy <paramref name="p"/> measured on <paramref name="images"/> images.</summary>
+    public static double StandardError(double p, int images) => Math.Sqrt(p * (1 - p) / images);
+
+    /// <summary>
+    /// Two standard errors of the difference between two accuracies measured on the same <paramref name="images"/> images, taken
+    /// as independent: an upper bound on one run's evaluation noise (two models' errors on one set are positively correlated).
+    /// </summary>
+    public static double NoiseOfDifference(double a, double b, int images) =>
+        2 * Math.Sqrt(StandardError(a, images) * StandardError(a, images) + StandardError(b, images) * StandardError(b, images));
+
+    /// <summary>
+    /// ", within this evaluation's noise (...)" when <paramref name="lower"/> lies below <paramref name="higher"/> by less than
+    /// <see cref="NoiseOfDifference"/> on <paramref name="images"/> images; empty when it does not or the count is unknown (0).
+    /// </summary>
+    static string WithinNoise(double lower, double higher, int images) =>
+        images > 0 && higher - lower < NoiseOfDifference(lower, higher, images)
+            ? $", but by less than this evaluation's noise (two standard errors of a difference on {images.ToString("N0", CultureInfo.InvariantCulture)} images: {PointsApart(NoiseOfDifference(lower, higher, images))}), so this one run cannot tell the two apart"
+            : "";
+
     /// <summary>One direction of the accuracy table: DANN against source-only (target +10 points) and target-only (upper bound), and the UDA row.</summary>
     /// <param name="meanTeacherAdaBn">The mean teacher after AdaBN on the target's unlabelled images; null when not measured.</param>
+    /// <param name="evalImages">Target evaluation images behind each accuracy (0: unknown); a result below its baseline by less than the evaluation's noise says so.</param>
     public static string Adaptation(string source, string target, double sourceOnly, double dann, double targetOnly, double uda, double meanTeacher,
-                                    double? meanTeacherAdaBn = null)
+                                    double? meanTeacherAdaBn = null, int evalImages = 0)
     {
         double gain = dann - sourceOnly, gap = targetOnly - sourceOnly;
         var closed = gap > 0 ? $", closing {Math.Clamp(gain / gap, -9.99, 9.99):P0} of the gap to target-only ({Pct(targetOnly)}, the upper bound)" : "";
         var head = $"{source} → {target}: DANN {Pct(dann)} against source-only {Pct(sourceOnly)} ({Points(gain)}){closed}.";
         var flags = new List<string>();
-        if (dann < sourceOnly) flags.Add($"{Flag} DANN is below its source-only baseline here: the adversarial alignment hurt this direction.");
+        if (dann < sourceOnly)
+            flags.Add(WithinNoise(dann, sourceOnly, evalImages) is { Length: > 0 } noise
+                ? $"{Flag} DANN is below its source-only baseline here{noise}."
+                : $"{Flag} DANN is below its source-only baseline here: the adversarial alignment hurt this direction.");
         else if (gain < 0.10) flags.Add($"{Flag} DANN gains less than 10 points over source-only here.");
         if (dann > targetOnly) flags.Add($"{Flag} DANN is above target-only, which should be the upper bound: target-only is undertrained.");
         if (sourceOnly < 0.1 || dann < 0.1) flags.Add($"{Flag} a row is at or below chance (10%).");
-        if (uda < dann) flags.Add($"{Flag} the improved UDA model ({Pct(uda)}) is below DANN here (see section 6).");
+        if (uda < dann) flags.Add($"{Flag} the improved UDA model ({Pct(uda)}) is below DANN here{WithinNoise(uda, dann, evalImages)} (see section 6).");
         var beyond = meanTeacher >= dann
             ? $"The mean teacher, beyond the study, reaches {Pct(meanTeacher)} ({Points(meanTeacher - dann)} over DANN{(gap > 0 ? $", {Math.Clamp((meanTeacher - sourceOnly) / gap, -9.99, 9.99):P0} of the gap closed" : "")})."
             : $"{Flag} the mean teacher, beyond the study, reaches only {Pct(meanTeacher)}, {PointsApart(meanTeacher - dann)} below DANN here.";

@@ -32,6 +32,8 @@ public class ReproduceTests
         Assert.Matches(@"\| source-only \| [0-9.]+ \| [0-9.]+ \| 38\.43 \| 38\.20 \|", md);
         Assert.Matches(@"\| dann \| [0-9.]+ \| [0-9.]+ \| 42\.03 \| 40\.38 \|", md);
         Assert.Matches(@"\| improved UDA \(ResNet18\) \| [0-9.]+ \| [0-9.]+ \| 53\.20 \| 56\.22 \|", md);
+        // each column's evaluation noise, from the count of target evaluation images behind it (the tiny size's test splits: 100 images, 0.5/sqrt(100))
+        Assert.Contains("a standard error of up to ±5.0 points for synth-svhn → synth-mnistm (100 images) and ±5.0 points for synth-mnistm → synth-svhn (100 images)", md);
         // Layer by layer as trained: the tiny size's GAN is 8 wide, and DANN's heads are listed layer by layer.
         Assert.Contains("main.3       ConvTranspose2d    32x8x8", md);
         Assert.Contains("DANN class classifier (on the 800-d latent)", md);

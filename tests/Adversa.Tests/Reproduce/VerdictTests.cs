@@ -29,6 +29,22 @@ public class VerdictTests
     }
 
     [Fact]
+    public void AResultBelowItsBaselineByLessThanTheEvaluationNoiseSaysSoInsteadOfClaimingHarm()
+    {
+        // 490 images, 47.6% against 49.6%: two standard errors of the difference are 2·sqrt(.476·.524/490 + .496·.504/490) = 6.4 points
+        Assert.Equal(0.0638, Verdict.NoiseOfDifference(0.476, 0.496, 490), 4);
+        var noisy = Verdict.Adaptation("a", "b", sourceOnly: 0.496, dann: 0.476, targetOnly: 0.90, uda: 0.58, meanTeacher: 0.56, evalImages: 490);
+        Assert.Contains("DANN is below its source-only baseline here, but by less than this evaluation's noise (two standard errors of a difference on 490 images: 6.4 points), so this one run cannot tell the two apart.", noisy);
+        Assert.DoesNotContain("hurt", noisy);
+        Assert.Equal(1, Flags(noisy));
+        // the same gap on 49,000 images is 0.6 points of noise: the alignment did hurt
+        var clear = Verdict.Adaptation("a", "b", sourceOnly: 0.496, dann: 0.476, targetOnly: 0.90, uda: 0.58, meanTeacher: 0.56, evalImages: 49_000);
+        Assert.Contains("the adversarial alignment hurt this direction", clear);
+        var udaNoisy = Verdict.Adaptation("a", "b", sourceOnly: 0.40, dann: 0.60, targetOnly: 0.90, uda: 0.59, meanTeacher: 0.70, evalImages: 490);
+        Assert.Contains("improved UDA model (59.0%) is below DANN here, but by less than this evaluation's noise", udaNoisy);
+    }
+
+    [Fact]
     public void SmallGainTargetOnlyBelowDannAndChanceAreFlagged()
     {
         var small = Verdict.Adaptation("a", "b", sourceOnly: 0.50, dann: 0.55, targetOnly: 0.90, uda: 0.60, meanTeacher: 0.60);
