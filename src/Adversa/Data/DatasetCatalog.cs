@@ -96,14 +96,46 @@ public static class DatasetCatalog
         };
     }
 
+    /// <summary>
+    /// Whether the data root holds the <paramref name="split"/> split of dataset <paramref name="name"/> in a layout Adversa
+    /// reads (a synthetic dataset generates every split). Domain adaptation evaluates on a real dataset's test split when it
+    /// is there, and on a held-out part of its training files otherwise.
+    /// </summary>
+    public static bool HasSplit(string name, string split, string? dataRoot)
+    {
+        var info = Info(name);
+        if (info.Synthetic) return true;
+        var folder = Path.Combine(ResolveRoot(dataRoot), info.Folder);
+        if (!Directory.Exists(folder)) return false;
+        if (CourseFiles(folder, split).Images is not null) return true;
+        return info.Name switch
+        {
+            "mnist" => MnistFiles(folder, split) is not null,
+            "mnistm" => MnistMReader.Exists(folder, split == "test" ? "test" : "train"),
+            "svhn" => File.Exists(SvhnMat(folder, split)),
+            "usps" => UspsFile(folder, split) is not null,
+            _ => CelebAReader.Exists(folder),
+        };
+    }
+
     static int Default(string split, int trainCount) => split == "test" ? trainCount / 5 : trainCount;
+
+    /// <summary>The idx image and label files of an MNIST split (test: t10k-*), or null when either is missing.</summary>
+    static (string Images, string Labels)? MnistFiles(string folder, string split)
+    {
+        var prefix = split == "test" ? "t10k" : "train";
+        var images = FindOne(folder, $"{prefix}-images-idx3-ubyte", $"{prefix}-images-idx3-ubyte.gz", $"{prefix}-images.idx3-ubyte");
+        var labels = FindOne(folder, $"{prefix}-labels-idx1-ubyte", $"{prefix}-labels-idx1-ubyte.gz", $"{prefix}-labels.idx1-ubyte");
+        return images is null || labels is null ? null : (images, labels);
+    }
+
+    static string SvhnMat(string folder, string split) => Path.Combine(folder, $"{(split == "test" ? "test" : "train")}_32x32.mat");
+
+    static string? UspsFile(string folder, string split) => FindOne(folder, "usps.h5", $"usps_{(split == "test" ? "test" : "train")}.h5");
 
     static ImageSet LoadMnist(string folder, DatasetRequest r)
     {
-        var prefix = r.Split == "test" ? "t10k" : "train";
-        var images = FindOne(folder, $"{prefix}-images-idx3-ubyte", $"{prefix}-images-idx3-ubyte.gz", $"{prefix}-images.idx3-ubyte");
-        var labels = FindOne(folder, $"{prefix}-labels-idx1-ubyte", $"{prefix}-labels-idx1-ubyte.gz", $"{prefix}-labels.idx1-ubyte");
-        if (images is null || labels is null)
+        if (MnistFiles(folder, r.Split) is not var (images, labels))
             return CourseDigits("mnist", folder, r, 28, 1) ?? throw Missing(folder, r, "mnist");
         var pixels = IdxReader.ReadImages(images);
         var digits = IdxReader.ReadLabels(labels);
@@ -133,9 +165,8 @@ public static class DatasetCatalog
 
     static ImageSet LoadUsps(string folder, DatasetRequest r)
     {
-        var split = r.Split == "test" ? "test" : "train";
-        var file = FindOne(folder, "usps.h5", $"usps_{split}.h5") ?? throw Missing(folder, r, "usps");
-        return UspsReader.Read(file, split, r.Limit);
+        var file = UspsFile(folder, r.Split) ?? throw Missing(folder, r, "usps");
+        return UspsReader.Read(file, r.Split == "test" ? "test" : "train", r.Limit);
     }
 
     static ImageSet LoadCelebA(string folder, DatasetRequest r)
