@@ -641,8 +641,10 @@ return new DannPart(src, tgt, AdaptationMethods.Name(mode), result.Target.Accura
         {
             // How much SVHN this run had beside what the study had: with 5,000 images SVHN → MNIST-M learns from 7% of the study's source.
             using var svhn = DatasetCatalog.Load(new DatasetRequest("svhn", "train", s.Digits, o.DataRoot, o.Seed));
-            report.P($"SVHN here: {svhn.Count:N0} images from {Path.Combine(DatasetCatalog.ResolveRoot(o.DataRoot), "svhn")}, 10% of them held out for evaluation; " +
-                     "the study trained on SVHN's 73,257 training images and tested on its 26,032 test images, so the SVHN columns are not like for like.");
+            var evaluation = DatasetCatalog.HasSplit("svhn", "test", o.DataRoot) ? "evaluated on its test files" : "10% of them held out for evaluation";
+            report.P($"SVHN here: {svhn.Count:N0} training images from {Path.Combine(DatasetCatalog.ResolveRoot(o.DataRoot), "svhn")}, {evaluation}; " +
+                     "the study trained on SVHN's 73,257 training images and tested on its 26,032 test images" +
+                     (svhn.Count < 73_257 ? ", so the SVHN columns are not like for like." : "."));
         }
         foreach (var d in new[] { forward, backward })
             report.P(Verdict.Adaptation(d.Source, d.Target, d.Runs.Single(r => r.Mode == "source-only").TargetAccuracy, d.Runs.Single(r => r.Mode == "dann").TargetAccuracy,

@@ -55,7 +55,8 @@ public class RealDataReproduceTests
         Assert.Contains("| method | svhn → mnistm | mnistm → svhn | the study: SVHN → MNIST-M (real data) | the study: MNIST-M → SVHN (real data) |", md);
         Assert.Matches(@"\| dann \| [0-9.]+ \| [0-9.]+ \| 42\.03 \| 40\.38 \|", md);
         // The study had all of SVHN's training images; the note beside the table says how many this run had.
-        Assert.Contains("SVHN here: 160 images", md);
+        Assert.Contains("SVHN here: 160 training images from " + Path.Combine(data.Path, "svhn") + ", 10% of them held out for evaluation", md);
+        Assert.Matches(@"svhn held-out 10 % of train \(\d+ images, seed 2024, never trained on\)", md);
         Assert.Contains("the study trained on SVHN's 73,257", md);
         // The real-data recipe: colour jitter on labelled MNIST-M, joint batch-norm statistics.
         Assert.Contains("\"color_jitter_on_mnistm\": true", md);
