@@ -48,7 +48,7 @@ public static class Verdict
         2 * Math.Sqrt(StandardError(a, images) * StandardError(a, images) + StandardError(b, images) * StandardError(b, images));
 
     /// <summary>
-    /// ", within this evaluation's noise (...)" when <paramref name="lower"/> lies below <paramref name="higher"/> by less than
+    /// ", but by less than this evaluation's noise (...)" when <paramref name="lower"/> lies below <paramref name="higher"/> by less than
     /// <see cref="NoiseOfDifference"/> on <paramref name="images"/> images; empty when it does not or the count is unknown (0).
     /// </summary>
     static string WithinNoise(double lower, double higher, int images) =>
