@@ -18,18 +18,13 @@ public sealed record DomainData(string Name, ImageSet Train, ImageSet Eval, stri
         var info = DatasetCatalog.Info(name);
         if (info.Kind != DatasetKind.Digits) throw new Common.AdversaException($"{name} is not a digit dataset; domains are mnist, mnistm, svhn, usps, synth-svhn, synth-mnistm");
         ImageSet Stored(ImageSet train) => trainOnDisk ? train.MoveToDisk() : train;
-        if (info.Synthetic)
-        {
-            var train = DatasetCatalog.Load(new DatasetRequest(name, "train", limit, dataRoot, seed));
-            var test = DatasetCatalog.Load(new DatasetRequest(name, "test", limit is int l ? Math.Max(100, l / 5) : null, dataRoot, seed));
-            return new DomainData(name, Stored(train), test, $"{name} test split ({test.Count} images)");
-        }
         if (DatasetCatalog.HasSplit(name, "test", dataRoot))
         {
-            // The official test files, as the study evaluated (SVHN's 26,032, MNIST-M's 9,001): the first --limit of them with a limit.
+            // A synthetic domain's test split is a fifth of --limit (at least 100); a real one's test files are those the study
+            // evaluated on (SVHN's 26,032, MNIST-M's 9,001), the first --limit of them with a limit.
             var train = DatasetCatalog.Load(new DatasetRequest(name, "train", limit, dataRoot, seed));
-            var test = DatasetCatalog.Load(new DatasetRequest(name, "test", limit, dataRoot, seed));
-            return new DomainData(name, Stored(train), test, $"{name} test split ({test.Count} images, never trained on)");
+            var test = DatasetCatalog.Load(new DatasetRequest(name, "test", info.Synthetic && limit is int l ? Math.Max(100, l / 5) : limit, dataRoot, seed));
+            return new DomainData(name, Stored(train), test, $"{name} test split ({test.Count} images{(info.Synthetic ? "" : ", never trained on")})");
         }
         var all = DatasetCatalog.Load(new DatasetRequest(name, "train", limit, dataRoot, seed));
         var (rest, held) = all.SplitOffInPlace(holdout, seed: 2024);

@@ -73,7 +73,7 @@ public static class DatasetCatalog
         if (request.Limit is <= 0) throw new AdversaException($"--limit must be positive, got {request.Limit}");
         if (info.Synthetic)
         {
-            var split = request.Split == "test" ? "test" : "train";
+            var split = FileSplit(request.Split);
             return info.Name switch
             {
                 "synth-svhn" => SynthDigits.Generate(DigitStyle.Svhn, request.Limit ?? Default(split, DefaultSyntheticDigits), request.Seed, split),
@@ -111,7 +111,7 @@ public static class DatasetCatalog
         return info.Name switch
         {
             "mnist" => MnistFiles(folder, split) is not null,
-            "mnistm" => MnistMReader.Exists(folder, split == "test" ? "test" : "train"),
+            "mnistm" => MnistMReader.Exists(folder, FileSplit(split)),
             "svhn" => File.Exists(SvhnMat(folder, split)),
             "usps" => UspsFile(folder, split) is not null,
             _ => CelebAReader.Exists(folder),
@@ -119,6 +119,9 @@ public static class DatasetCatalog
     }
 
     static int Default(string split, int trainCount) => split == "test" ? trainCount / 5 : trainCount;
+
+    /// <summary>The file split a request reads: "test" for test, "train" for every other split (train, valid, all).</summary>
+    static string FileSplit(string split) => split == "test" ? "test" : "train";
 
     /// <summary>The idx image and label files of an MNIST split (test: t10k-*), or null when either is missing.</summary>
     static (string Images, string Labels)? MnistFiles(string folder, string split)
@@ -129,9 +132,9 @@ public static class DatasetCatalog
         return images is null || labels is null ? null : (images, labels);
     }
 
-    static string SvhnMat(string folder, string split) => Path.Combine(folder, $"{(split == "test" ? "test" : "train")}_32x32.mat");
+    static string SvhnMat(string folder, string split) => Path.Combine(folder, $"{FileSplit(split)}_32x32.mat");
 
-    static string? UspsFile(string folder, string split) => FindOne(folder, "usps.h5", $"usps_{(split == "test" ? "test" : "train")}.h5");
+    static string? UspsFile(string folder, string split) => FindOne(folder, "usps.h5", $"usps_{FileSplit(split)}.h5");
 
     static ImageSet LoadMnist(string folder, DatasetRequest r)
     {
@@ -150,14 +153,14 @@ public static class DatasetCatalog
 
     static ImageSet LoadMnistM(string folder, DatasetRequest r)
     {
-        var split = r.Split == "test" ? "test" : "train";
+        var split = FileSplit(r.Split);
         if (MnistMReader.Exists(folder, split)) return MnistMReader.Read(folder, split, r.Limit);
         return CourseDigits("mnistm", folder, r, 32, 3) ?? throw Missing(folder, r, "mnistm");
     }
 
     static ImageSet LoadSvhn(string folder, DatasetRequest r)
     {
-        var split = r.Split == "test" ? "test" : "train";
+        var split = FileSplit(r.Split);
         var mat = Path.Combine(folder, $"{split}_32x32.mat");
         if (File.Exists(mat)) return SvhnMatReader.Read(mat, r.Limit);
         return CourseDigits("svhn", folder, r, 32, 3) ?? throw Missing(folder, r, "svhn");
@@ -166,7 +169,7 @@ public static class DatasetCatalog
     static ImageSet LoadUsps(string folder, DatasetRequest r)
     {
         var file = UspsFile(folder, r.Split) ?? throw Missing(folder, r, "usps");
-        return UspsReader.Read(file, r.Split == "test" ? "test" : "train", r.Limit);
+        return UspsReader.Read(file, FileSplit(r.Split), r.Limit);
     }
 
     static ImageSet LoadCelebA(string folder, DatasetRequest r)

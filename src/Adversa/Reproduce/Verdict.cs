@@ -45,7 +45,7 @@ public static class Verdict
     /// as independent: an upper bound on one run's evaluation noise (two models' errors on one set are positively correlated).
     /// </summary>
     public static double NoiseOfDifference(double a, double b, int images) =>
-        2 * Math.Sqrt(StandardError(a, images) * StandardError(a, images) + StandardError(b, images) * StandardError(b, images));
+        2 * Math.Sqrt((a * (1 - a) + b * (1 - b)) / images);
 
     /// <summary>
     /// ", but by less than this evaluation's noise (...)" when <paramref name="lower"/> lies below <paramref name="higher"/> by less than
