@@ -63,9 +63,10 @@ public sealed record StudySize(
     /// (two parts at a time): all 5,340 CelebA faces at the study's width 64 for 20 epochs with differentiable augmentation
     /// (color, translation, cutout) in place of instance noise — the limited-data recipe of Zhao et al. 2020; 1,000 Smiling
     /// pairs; the 5,000 SVHN images we have and the first 5,000 of MNIST-M, 20 epochs per digit run and 2 + 18 epochs of the
-    /// improved UDA (the longer fine-tuning measured 52.0% against 49.4% at 2 + 10 on SVHN → MNIST-M). Measured end to end on 2026-12-02
-    /// (seed 1, 2 cores): 1 h 38 min 37 s wall; each digit direction 32 min, the ACGAN 66 + 2.4 min (FID), the DCGAN 66 min.
-    /// <para>Adam at 5e-4 for both GANs since 2026-12-03 (the published run used the study's 2e-4). Development seed 7, this size's DCGAN
+    /// improved UDA (the longer fine-tuning measured 52.0% against 49.4% at 2 + 10 on SVHN → MNIST-M). Measured end to end on 2026-12-03
+    /// (634aaa1, seed 1, 2 cores, Intel Xeon model 167, alone): 1 h 52 min 25 s wall; the DCGAN 84 min and the ACGAN 86 min (FIDs included)
+    /// side by side, then each digit direction 25–26 min; DCGAN FID 18.5x the floor, ACGAN 18.3x, flip 100% (docs/results.md).
+    /// <para>Adam at 5e-4 for both GANs since 2026-12-03 (the run before, at the study's 2e-4: 22.9x / 28.1x). Development seed 7, this size's DCGAN
     /// for 8 epochs side by side (Intel Xeon model 167): FID-ResNet18 1,264 (42.4x the floor 29.8) at 2e-4 against 906 (30.4x) at 5e-4,
     /// with faces only at 5e-4; the width-32 ACGAN on CelebA, 12 epochs: Smiling flip 1.4% against 97.1%, FID 54.0x against 45.8x.</para>
     /// </summary>
