@@ -160,8 +160,7 @@ public static class DatasetCatalog
 
     static ImageSet LoadSvhn(string folder, DatasetRequest r)
     {
-        var split = FileSplit(r.Split);
-        var mat = Path.Combine(folder, $"{split}_32x32.mat");
+        var mat = SvhnMat(folder, r.Split);
         if (File.Exists(mat)) return SvhnMatReader.Read(mat, r.Limit);
         return CourseDigits("svhn", folder, r, 32, 3) ?? throw Missing(folder, r, "svhn");
     }
