@@ -50,6 +50,13 @@ public static class DannCommands
         DefaultValueFactory = _ => 0,
     }.Between(0, 1);
 
+    /// <summary>--shift, shared with <c>uda train</c>.</summary>
+    public static Option<int> ShiftOption() => new Option<int>("--shift")
+    {
+        Description = "Shift each labelled image by a random whole number of pixels, up to this many each way, the edge repeated into the gap (a standard digit augmentation; no target images used); 0 = off",
+        DefaultValueFactory = _ => 0,
+    }.Between(0, Adversa.Data.Augment.MaxShift);
+
     /// <summary>The training options shared by train and table, declared once.</summary>
     sealed class TrainingOptions
     {
@@ -68,6 +75,7 @@ public static class DannCommands
         public readonly Option<bool> IntensityFlip = new("--intensity-flip") { Description = "Augment labelled images by inverting each colour channel with probability 1/2 (French et al. 2018): digits in both polarities, as in MNIST-M and SVHN. Helps single-polarity sources (MNIST -> MNIST-M: 42.9% -> 70.4% at 3 short epochs); hurts SVHN sources" };
         public readonly Option<bool> ColorJitter = ColorJitterOption();
         public readonly Option<double> TextureBlend = TextureBlendOption();
+        public readonly Option<int> Shift = ShiftOption();
         public readonly Option<double> PseudoLabel = new Option<double>("--pseudo-label") { Description = "Self-training on the target: cross-entropy against the model's own prediction wherever its confidence reaches this threshold (e.g. 0.95; 0 = off), ramped in with the reversal schedule", DefaultValueFactory = _ => 0.0 }.Between(0, 1);
         public readonly Option<double> PseudoWeight = new Option<double>("--pseudo-weight") { Description = "Weight of the --pseudo-label loss", DefaultValueFactory = _ => 1.0 }.Between(0, 100);
         public readonly Option<double> AverageFrom = AverageFromOption();
@@ -85,7 +93,7 @@ public static class DannCommands
         public readonly Option<long> Seed = CommonOptions.Seed();
         public readonly Option<int?> Threads = CommonOptions.Threads();
         public readonly Option<string> Device = CommonOptions.Device();
-        public Option[] All => [Epochs, Batch, Optimizer, Lr, Anneal, LambdaMax, BatchNorm, Holdout, Size, Width, InstanceNorm, TargetEntropy, IntensityFlip, ColorJitter, TextureBlend, PseudoLabel, PseudoWeight, AverageFrom, TeacherDecay, ConsistencyWeight, Confidence, ClassBalance, Adversarial, StrongView, AlignDistribution, CleanTeacher, Cache, Root, Limit, Seed, Threads, Device];
+        public Option[] All => [Epochs, Batch, Optimizer, Lr, Anneal, LambdaMax, BatchNorm, Holdout, Size, Width, InstanceNorm, TargetEntropy, IntensityFlip, ColorJitter, TextureBlend, Shift, PseudoLabel, PseudoWeight, AverageFrom, TeacherDecay, ConsistencyWeight, Confidence, ClassBalance, Adversarial, StrongView, AlignDistribution, CleanTeacher, Cache, Root, Limit, Seed, Threads, Device];
 
         public DannOptions Read(ParseResult p, string source, string target, AdaptationMethod mode) => new(
             source, target, mode,
@@ -93,7 +101,7 @@ public static class DannCommands
             LambdaMax: p.GetValue(LambdaMax), BatchNorm: p.GetValue(BatchNorm) == "separate" ? BatchNormMode.Separate : BatchNormMode.Joint,
             Holdout: p.GetValue(Holdout), Width: p.GetValue(Width), Seed: p.GetValue(Seed), InstanceNorm: p.GetValue(InstanceNorm),
             TargetEntropy: p.GetValue(TargetEntropy), IntensityFlip: p.GetValue(IntensityFlip), PseudoLabel: p.GetValue(PseudoLabel), PseudoLabelWeight: p.GetValue(PseudoWeight),
-            ColorJitter: p.GetValue(ColorJitter), TextureBlend: p.GetValue(TextureBlend), ImageSize: p.GetValue(Size), AverageFrom: p.GetValue(AverageFrom),
+            ColorJitter: p.GetValue(ColorJitter), TextureBlend: p.GetValue(TextureBlend), Shift: p.GetValue(Shift), ImageSize: p.GetValue(Size), AverageFrom: p.GetValue(AverageFrom),
             TeacherDecay: p.GetValue(TeacherDecay), ConsistencyWeight: p.GetValue(ConsistencyWeight), Confidence: p.GetValue(Confidence), ClassBalance: p.GetValue(ClassBalance), Adversarial: p.GetValue(Adversarial),
             StrongView: p.GetValue(StrongView), AlignDistribution: p.GetValue(AlignDistribution), CleanTeacher: p.GetValue(CleanTeacher));
 
@@ -174,7 +182,7 @@ public static class DannCommands
             var table = DigitTable.Run(options, name => t.Load(p, name), (s, g, mode) => t.Read(p, s, g, mode),
                 (s, g) => new Uda.UdaOptions(s, g, ImageSize: p.GetValue(udaSize), FrozenEpochs: p.GetValue(udaFrozen), FineTuneEpochs: p.GetValue(udaFineTune),
                                              Batch: p.GetValue(t.Batch), LambdaMax: p.GetValue(t.LambdaMax), Holdout: p.GetValue(t.Holdout), Seed: p.GetValue(t.Seed),
-                                             AverageFrom: p.GetValue(t.AverageFrom), ColorJitter: p.GetValue(t.ColorJitter), TextureBlend: p.GetValue(t.TextureBlend)),
+                                             AverageFrom: p.GetValue(t.AverageFrom), ColorJitter: p.GetValue(t.ColorJitter), TextureBlend: p.GetValue(t.TextureBlend), Shift: p.GetValue(t.Shift)),
                 Cli.Progress(), o.WriteLine);
             o.WriteLine();
             o.Write(table.ToMarkdown());

@@ -44,14 +44,14 @@ public static class UdaCommands
         var lambdaMax = new Option<double>("--lambda-max") { Description = "Scale of the reversal schedule lambda_p = max * (2/(1+exp(-10p)) - 1)", DefaultValueFactory = _ => 0.3 }.Between(0, 100);
         var entropy = DannCommands.TargetEntropyOption();
         var average = DannCommands.AverageFromOption();
-        var (jitter, texture) = (DannCommands.ColorJitterOption(), DannCommands.TextureBlendOption());
+        var (jitter, texture, shift) = (DannCommands.ColorJitterOption(), DannCommands.TextureBlendOption(), DannCommands.ShiftOption());
         var holdout = CommonOptions.Holdout("Fraction of a real dataset's training files held out for evaluation when it has no test files");
         var (root, limit, seed, threads, device) = (CommonOptions.DataRoot(), CommonOptions.Limit(), CommonOptions.Seed(), CommonOptions.Threads(), CommonOptions.Device());
         var output = CommonOptions.Out("runs/uda", "Run folder: checkpoint.zip, loss.png, result.json");
         var resume = new Option<bool>("--resume") { Description = "Continue from <out>/checkpoint.zip exactly where it stopped" };
         var logdir = new Option<string?>("--logdir") { Description = "Also write TensorBoard scalars to this folder" };
         var cmd = new Command("train", "Train the improved UDA model and report its target accuracy (of the weights averaged over the last quarter of training by default; --average-from 1: the last epoch's)")
-            .With(source, target, mode, backbone, weights, arch, size, meanImage, head, gray, epochs, frozen, stages, batch, headLr, lr, decayAfter, lambdaMax, entropy, average, jitter, texture, holdout, root, limit, seed, threads, device, output, resume, logdir);
+            .With(source, target, mode, backbone, weights, arch, size, meanImage, head, gray, epochs, frozen, stages, batch, headLr, lr, decayAfter, lambdaMax, entropy, average, jitter, texture, shift, holdout, root, limit, seed, threads, device, output, resume, logdir);
         cmd.SetAction(p =>
         {
             CommonOptions.Configure(p, threads, seed, device);
@@ -62,7 +62,7 @@ public static class UdaCommands
                 FineTuneLr: p.GetValue(lr), DecayAfter: p.GetValue(decayAfter), DecayFactor: 0.1, LambdaMax: p.GetValue(lambdaMax),
                 Holdout: p.GetValue(holdout), Seed: p.GetValue(seed), Grayscale: p.GetValue(gray), TopStages: p.GetValue(stages),
                 TargetEntropy: p.GetValue(entropy), AverageFrom: p.GetValue(average), ColorJitter: p.GetValue(jitter),
-                TextureBlend: p.GetValue(texture), MeanImage: p.GetValue(meanImage),
+                TextureBlend: p.GetValue(texture), Shift: p.GetValue(shift), MeanImage: p.GetValue(meanImage),
                 Head: p.GetValue(head) == "rconv" ? UdaHead.Rconv : UdaHead.Reduce).Validate();
             var dir = p.GetValue(output)!;
             using var runLock = Training.RunLock.Acquire(dir);
@@ -87,7 +87,7 @@ public static class UdaCommands
     }
 
     static string Augmentation(UdaOptions o) => !o.Augments ? ""
-        : $", labelled images augmented ({string.Join(", ", new[] { o.TextureBlend > 0 ? $"texture blend p={o.TextureBlend}" : null, o.ColorJitter ? "colour jitter" : null }.OfType<string>())}; their bottom maps computed per step)";
+        : $", labelled images augmented ({string.Join(", ", new[] { o.TextureBlend > 0 ? $"texture blend p={o.TextureBlend}" : null, o.ColorJitter ? "colour jitter" : null, o.Shift > 0 ? $"shift up to {o.Shift} px" : null }.OfType<string>())}; their bottom maps computed per step)";
 
     static Command Eval() => DigitEvaluation.Command("runs/uda", "Accuracy and per-class accuracy of a trained UDA model on a domain (default: its target, held-out part and seed as recorded)", c =>
     {

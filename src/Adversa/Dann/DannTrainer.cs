@@ -17,6 +17,7 @@ public enum BatchNormMode
 }
 
 /// <summary>Settings of <c>adversa dann train</c>.</summary>
+/// <param name="Shift">Random shift of each labelled image by up to this many pixels each way (<see cref="Augment.RandomShift"/>); 0 = off.</param>
 /// <param name="TeacherDecay">Mean teacher: the teacher's exponential-moving-average decay per step (French et al.: 0.99).</param>
 /// <param name="ConsistencyWeight">Mean teacher: weight of the student–teacher consistency loss (French et al.: 3).</param>
 /// <param name="Confidence">Mean teacher: the teacher's class probability a target image needs to count (French et al.: 0.968).</param>
@@ -50,6 +51,7 @@ public sealed record DannOptions(
     double PseudoLabelWeight = 1,
     bool ColorJitter = false,
     double TextureBlend = 0,
+    int Shift = 0,
     int ImageSize = 0,
     double AverageFrom = DannOptions.DefaultAverageFrom,
     double TeacherDecay = 0.99,
@@ -112,6 +114,7 @@ public sealed class DannTrainer : ITrainer
     public DannTrainer(DomainData source, DomainData target, DannOptions o)
     {
         Augment.CheckTextureBlend(o.TextureBlend);
+        Augment.CheckShift(o.Shift);
         WeightAverage.CheckStart(o.AverageFrom);
         if (o.ImageSize == 0) o = o with { ImageSize = DannModel.NativeSize(source, target) };
         _o = o;
@@ -160,6 +163,7 @@ public sealed class DannTrainer : ITrainer
         Optimizer.zero_grad();
         var labelled = _o.TextureBlend > 0 ? Augment.TextureBlend(batch.Images, _o.TextureBlend) : batch.Images;
         labelled = _o.ColorJitter ? Augment.ColorJitter(labelled) : _o.IntensityFlip ? Augment.IntensityFlip(labelled) : labelled;
+        if (_o.Shift > 0) labelled = Augment.RandomShift(labelled, _o.Shift);
         if (_o.Mode == AdaptationMethod.MeanTeacher)
         {
             using var unlabelled = _unlabelled!.At(step);

@@ -65,6 +65,15 @@ public static class Augment
         if (probability is < 0 or > 1) throw new AdversaException($"--texture-blend is a probability, 0 to 1, not {probability}");
     }
 
+    /// <summary>Throws a one-line error unless <paramref name="pixels"/> is a usable <see cref="RandomShift"/> (0 = off, at most 8).</summary>
+    public static void CheckShift(int pixels)
+    {
+        if (pixels is < 0 or > MaxShift) throw new AdversaException($"--shift is 0 to {MaxShift} pixels, not {pixels}");
+    }
+
+    /// <summary>The largest <see cref="RandomShift"/> the options accept: a quarter of the smallest (32-pixel) digit image.</summary>
+    public const int MaxShift = 8;
+
     /// <summary>
     /// Bilinear upsampling (align_corners) of [N, C, k, k] grids to [N, C, h, w] as two small matrix products with the
     /// interpolation matrices: the same values as <c>F.interpolate</c>, whose CPU kernel took ~5 ms per batch here.

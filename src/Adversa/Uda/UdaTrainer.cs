@@ -22,6 +22,7 @@ namespace Adversa.Uda;
 /// <param name="AverageFrom">Training progress (0-1) after which the weights are averaged and the average reported; 1 = off (the last epoch's).</param>
 /// <param name="ColorJitter">DANN's per-channel sign, gain and offset jitter of the labelled images (<see cref="Augment.ColorJitter"/>).</param>
 /// <param name="TextureBlend">Probability of putting a labelled image on a random colour texture (<see cref="Augment.TextureBlend"/>).</param>
+/// <param name="Shift">Random shift of each labelled image by up to this many pixels each way (<see cref="Augment.RandomShift"/>); 0 = off.</param>
 /// <param name="MeanImage">ONNX backbone: subtract the package's mean image (resized to the input) instead of its channel means.</param>
 /// <param name="Head">The head from the layer4 map to the latent: Adversa's (default) or the study's r_conv layers.</param>
 public sealed record UdaOptions(
@@ -47,6 +48,7 @@ public sealed record UdaOptions(
     double AverageFrom = DannOptions.DefaultAverageFrom,
     bool ColorJitter = false,
     double TextureBlend = 0,
+    int Shift = 0,
     bool MeanImage = false,
     UdaHead Head = UdaHead.Reduce)
 {
@@ -70,12 +72,13 @@ public sealed record UdaOptions(
         if (Batch < 2) throw new AdversaException($"--batch must be at least 2 (batch norm), not {Batch}");
         WeightAverage.CheckStart(AverageFrom);
         Augment.CheckTextureBlend(TextureBlend);
+        Augment.CheckShift(Shift);
         if (MeanImage && !Backbone.IsOnnx) throw new AdversaException("--mean-image belongs to the built-in ONNX backbone's preprocessing; torchvision weights use ImageNet mean/std");
         return this;
     }
 
     /// <summary>Whether the labelled images are augmented (then their bottom maps are computed per step, not cached).</summary>
-    [JsonIgnore] public bool Augments => ColorJitter || TextureBlend > 0;
+    [JsonIgnore] public bool Augments => ColorJitter || TextureBlend > 0 || Shift > 0;
 }
 
 /// <summary>
@@ -188,7 +191,7 @@ public sealed class UdaTrainer : ITrainer, IDisposable
 
     /// <summary>
     /// The labelled batch's bottom maps: the batch itself when they are cached, else the augmented images (texture
-    /// blend, then colour jitter, as in DANN) back on the 0-255 scale through the backbone's transform and frozen bottom.
+    /// blend, colour jitter, then the shift, as in DANN) back on the 0-255 scale through the backbone's transform and frozen bottom.
     /// Draws from the global generator inside the step, so a resumed run draws the same augmentations.
     /// </summary>
     Tensor LabelledBottom(Tensor images)
@@ -197,6 +200,7 @@ public sealed class UdaTrainer : ITrainer, IDisposable
         using var scope = NewDisposeScope();
         var x = _o.TextureBlend > 0 ? Augment.TextureBlend(images, _o.TextureBlend) : images;
         if (_o.ColorJitter) x = Augment.ColorJitter(x);
+        if (_o.Shift > 0) x = Augment.RandomShift(x, _o.Shift);
         using (no_grad())
         {
             Model.Backbone.eval();

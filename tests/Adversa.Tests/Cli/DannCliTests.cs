@@ -28,9 +28,11 @@ public class DannCliTests
         Assert.Equal(trained, evalJson.GetProperty("report").GetProperty("accuracy").GetDouble(), 6);
         Assert.Equal("dann", result.GetProperty("options").GetProperty("mode").GetString()); // enums by name, not number
 
-        (code, output, err) = CliTests.Run("dann", "train", "--limit", "256", "--epochs", "1", "--batch", "64", "--average-from", "1", "--out", dir["last"]);
+        (code, output, err) = CliTests.Run("dann", "train", "--limit", "256", "--epochs", "1", "--batch", "64", "--average-from", "1", "--shift", "2", "--out", dir["last"]);
         Assert.True(code == 0, err);
         Assert.Contains("model: the last epoch's weights (no selection on target labels)", output);
+        var shifted = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(dir["last"], "result.json"))).RootElement;
+        Assert.Equal(2, shifted.GetProperty("options").GetProperty("shift").GetInt32()); // the augmentation is recorded with the run
         (code, _, err) = CliTests.Run("dann", "train", "--limit", "256", "--average-from", "1.5", "--out", dir["bad"]);
         Assert.Equal(2, code);
         Assert.Contains("--average-from", err);
@@ -110,10 +112,10 @@ public class DannCliTests
         TorchSharp.PyBridge.PyBridgeModuleExtensions.save_py(TorchSharp.torchvision.models.resnet50(), dir["r50.pth"]);
         var run = dir["uda50"];
         var (code, output, err) = CliTests.Run("uda", "train", "--backbone-weights", dir["r50.pth"], "--arch", "resnet50", "--color-jitter", "--texture-blend", "0.5",
-                                               "--limit", "120", "--epochs", "2", "--frozen-epochs", "1", "--batch", "32", "--out", run);
+                                               "--shift", "2", "--limit", "120", "--epochs", "2", "--frozen-epochs", "1", "--batch", "32", "--out", run);
         Assert.True(code == 0, err);
         Assert.Contains("resnet50 from", output);
-        Assert.Contains("labelled images augmented (texture blend p=0.5, colour jitter", output);
+        Assert.Contains("labelled images augmented (texture blend p=0.5, colour jitter, shift up to 2 px;", output);
         var result = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "result.json"))).RootElement;
         double trained = result.GetProperty("target").GetProperty("accuracy").GetDouble();
         (code, output, err) = CliTests.Run("uda", "eval", "--checkpoint", Path.Combine(run, "checkpoint.zip"), "--domain", "synth-mnistm", "--limit", "120");

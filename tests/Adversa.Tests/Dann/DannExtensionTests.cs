@@ -71,6 +71,10 @@ public class DannExtensionTests
         using var source = DomainData.Load("synth-svhn", null, 64, 0.1, seed: 1);
         var blend = Assert.Throws<Adversa.Common.AdversaException>(() => new DannTrainer(source, source, new DannOptions("synth-svhn", "synth-svhn", TextureBlend: 1.5)));
         Assert.Contains("--texture-blend is a probability", blend.Message);
+        var shift = Assert.Throws<Adversa.Common.AdversaException>(() => new DannTrainer(source, source, new DannOptions("synth-svhn", "synth-svhn", Shift: 9)));
+        Assert.Equal("--shift is 0 to 8 pixels, not 9", shift.Message);
+        var udaShift = Assert.Throws<Adversa.Common.AdversaException>(() => new Adversa.Uda.UdaOptions("synth-svhn", "synth-mnistm", Shift: -1).Validate());
+        Assert.Equal("--shift is 0 to 8 pixels, not -1", udaShift.Message);
     }
 
     [Fact]
