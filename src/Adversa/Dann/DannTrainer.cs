@@ -17,7 +17,8 @@ public enum BatchNormMode
 }
 
 /// <summary>Settings of <c>adversa dann train</c>.</summary>
-/// <param name="Shift">Random shift of each labelled image by up to this many pixels each way (<see cref="Augment.RandomShift"/>); 0 = off.</param>
+/// <param name="Shift">Random shift of each labelled image by up to this many pixels each way (<see cref="Augment.RandomShift"/>); 0 = off,
+/// and then left out of the serialised options, so the settings key of a reproduce part stored before the option existed still matches.</param>
 /// <param name="TeacherDecay">Mean teacher: the teacher's exponential-moving-average decay per step (French et al.: 0.99).</param>
 /// <param name="ConsistencyWeight">Mean teacher: weight of the student–teacher consistency loss (French et al.: 3).</param>
 /// <param name="Confidence">Mean teacher: the teacher's class probability a target image needs to count (French et al.: 0.968).</param>
@@ -51,7 +52,7 @@ public sealed record DannOptions(
     double PseudoLabelWeight = 1,
     bool ColorJitter = false,
     double TextureBlend = 0,
-    int Shift = 0,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)] int Shift = 0,
     int ImageSize = 0,
     double AverageFrom = DannOptions.DefaultAverageFrom,
     double TeacherDecay = 0.99,
