@@ -75,6 +75,9 @@ public class DannExtensionTests
         Assert.Equal("--shift is 0 to 8 pixels, not 9", shift.Message);
         var udaShift = Assert.Throws<Adversa.Common.AdversaException>(() => new Adversa.Uda.UdaOptions("synth-svhn", "synth-mnistm", Shift: -1).Validate());
         Assert.Equal("--shift is 0 to 8 pixels, not -1", udaShift.Message);
+        // Off, the shift is left out of the serialised options (a stored reproduce part keys on them); on, it is recorded.
+        Assert.DoesNotContain("Shift", System.Text.Json.JsonSerializer.Serialize(new DannOptions("a", "b")));
+        Assert.Contains("\"Shift\":2", System.Text.Json.JsonSerializer.Serialize(new DannOptions("a", "b", Shift: 2)));
     }
 
     [Fact]
