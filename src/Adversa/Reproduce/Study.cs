@@ -72,8 +72,8 @@ public sealed record StudySize(
     /// for 8 epochs side by side (Intel Xeon model 167): FID-ResNet18 1,264 (42.4x the floor 29.8) at 2e-4 against 906 (30.4x) at 5e-4,
     /// with faces only at 5e-4; the width-32 ACGAN on CelebA, 12 epochs: Smiling flip 1.4% against 97.1%, FID 54.0x against 45.8x.</para>
     /// <para>The improved UDA's backbone fine-tunes at 4e-4 since 2026-12-03 (before: 2e-4, the study's; 4,500 SVHN images, 2 + 18 epochs, development
-    /// seeds 7 and 8, Intel Xeon model 167): SVHN → MNIST-M 57.35 / 54.08% against 52.09 ± 0.42% over reported seeds 1-4 at 2e-4, and 54.69% with
-    /// 2 + 30 epochs at 2e-4 (seed 7); MNIST-M → SVHN 58.57% (seed 7) against 56.59 ± 1.16%.</para>
+    /// seeds 7 and 8, Intel Xeon model 167): SVHN → MNIST-M 57.35 / 54.08% (seed 7 at 2e-4: 54.29%, and 54.69% with
+    /// 2 + 30 epochs at 2e-4; reported seeds 1-4 at 2e-4: 52.09 ± 0.42%); MNIST-M → SVHN 58.57% (seed 7) against 56.59 ± 1.16%.</para>
     /// </summary>
     public static readonly StudySize Real = new(Name: "real",
         Faces: null, GanWidth: 64, GanLatent: 100, GanEpochs: 20, GanBatch: 64, FidSamples: 2500, FidSize: 112, ControlPairs: 1000, ClassifierEpochs: 3,
