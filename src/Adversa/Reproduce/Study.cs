@@ -721,7 +721,7 @@ return new UdaPart(src, tgt, r.Target.Accuracy, r.Source.Accuracy, r.Seconds, ts
         var s = o.Size;
         report.H(2, "6. Improved UDA");
         report.P($"ImageNet-pretrained ResNet18 (ML.NET's ONNX weights imported into TorchSharp) at {s.UdaSize}x{s.UdaSize}, Adversa's 'reduce' head to the same 800-d latent as DANN (`uda train --head rconv` trains the study's r_conv head instead), " +
-                 $"trained adversarially: {s.UdaFrozenEpochs} epochs on cached features of the frozen backbone, then {s.UdaFineTuneEpochs} fine-tuning layer2 to layer4 at a backbone learning rate of {s.UdaLearningRate.ToString(CultureInfo.InvariantCulture)}; " +
+                 $"trained adversarially: {s.UdaFrozenEpochs} epochs on cached features of the frozen backbone, then {s.UdaFineTuneEpochs} fine-tuning layer2 to layer4 at a backbone learning rate of {s.UdaLearningRate.ToString("0e0", CultureInfo.InvariantCulture)}; " +
                  (Recipe.UdaTextureBlend > 0 ? $"labelled images texture-blended with probability {Recipe.UdaTextureBlend}" : "no texture blend") +
                  "; colour jitter on labelled MNIST-M images (not on SVHN's).");
         report.Grid(["direction", "target accuracy (%)", "source accuracy (%)", "DANN target accuracy (%)", "the study's UDA (real data)", "training seconds"],
