@@ -71,7 +71,7 @@ public static class Augment
         if (pixels is < 0 or > MaxShift) throw new AdversaException($"--shift is 0 to {MaxShift} pixels, not {pixels}");
     }
 
-    /// <summary>The largest <see cref="RandomShift"/> the options accept: a quarter of the smallest (32-pixel) digit image.</summary>
+    /// <summary>The largest <see cref="RandomShift"/> the options accept: a quarter of a 32-pixel digit image.</summary>
     public const int MaxShift = 8;
 
     /// <summary>
