@@ -61,6 +61,9 @@ public class RealDataReproduceTests
         // The real-data recipe: colour jitter on labelled MNIST-M, joint batch-norm statistics.
         Assert.Contains("\"color_jitter_on_mnistm\": true", md);
         Assert.Contains("\"batch_norm\": \"Joint\"", md);
+        // The UDA backbone's fine-tuning rate is the size's, in the recipe and in the UDA section's words (tiny keeps the study's 2e-4).
+        Assert.Contains("\"finetune_lr\": 0.0002", md);
+        Assert.Contains("fine-tuning layer2 to layer4 at a backbone learning rate of 2e-4;", md);
         Assert.Contains("svhn → mnistm: DANN", md);
         Assert.Contains("(target: at most 5x)", md); // CelebA's target (issue 16), not the embedded faces' 3x
         var images = Regex.Matches(md, @"!\[[^\]]*\]\(([^)]+)\)").Select(m => m.Groups[1].Value).ToList();
