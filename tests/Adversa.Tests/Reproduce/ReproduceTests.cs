@@ -61,6 +61,9 @@ public class ReproduceTests
         Assert.DoesNotContain(Directory.GetFiles(Path.Combine(dir.Path, "parts"), "checkpoint.zip", SearchOption.AllDirectories), f => f.Contains("uda-"));
         // Paths in the stored results are relative to the report: a moved report still finds its own files.
         Assert.DoesNotContain(dir.Path, File.ReadAllText(Path.Combine(dir.Path, "parts", "dcgan", "done.json")));
+        // The embedded recipe shifts nothing, and a setting at its default stays out of the parts' keys (older report folders keep their parts).
+        Assert.DoesNotContain("\"shift\"", File.ReadAllText(Path.Combine(dir.Path, "parts", "dann-synth-svhn-to-synth-mnistm-dann", "done.json")));
+        Assert.Contains("\"shift_on_svhn\": 0", md);
 
         // Moved elsewhere and run again (in this process, --jobs 1): every part is reused from the moved folder's own files.
         using var moved = new TempDir();
