@@ -76,7 +76,7 @@ public static class Verdict
         if (uda < dann) flags.Add($"{Flag} the improved UDA model ({Pct(uda)}) is below DANN here{WithinNoise(uda, dann, evalImages)} (see section 6).");
         var beyond = meanTeacher >= dann
             ? $"The mean teacher, beyond the study, reaches {Pct(meanTeacher)} ({Points(meanTeacher - dann)} over DANN{(gap > 0 ? $", {Math.Clamp((meanTeacher - sourceOnly) / gap, -9.99, 9.99):P0} of the gap closed" : "")})."
-            : $"{Flag} the mean teacher, beyond the study, reaches only {Pct(meanTeacher)}, {PointsApart(meanTeacher - dann)} below DANN here.";
+            : $"{Flag} the mean teacher, beyond the study, reaches only {Pct(meanTeacher)}, {PointsApart(meanTeacher - dann)} below DANN here{WithinNoise(meanTeacher, dann, evalImages)}.";
         var adabn = meanTeacherAdaBn is double a
             ? $"With its batch-norm statistics recalibrated on the target's unlabelled training images (AdaBN: no labels) it reaches {Pct(a)} ({Points(a - dann)} against DANN)" +
               (a - meanTeacher >= 0.03 ? "; the batch-norm statistics it kept did not describe the clean target images, and that is what held it back." : ".")
