@@ -640,13 +640,14 @@ return new DannPart(src, tgt, AdaptationMethods.Name(mode), result.Target.Accura
     void TableSection(ReportWriter report, DirectionParts forward, DirectionParts backward)
     {
         var s = o.Size;
+        var directions = new[] { forward, backward };
         report.H(2, "4. Domain adaptation: target accuracy (%)");
         static string Row(string mode, bool adaBn) =>
             mode == "mean-teacher" ? (adaBn ? MeanTeacherAdaBnRow : MeanTeacherRow) : adaBn ? mode + " + AdaBN" : mode;
         var table = new AccuracyTable();
         var studyColumns = new[] { "the study: SVHN → MNIST-M (real data)", "the study: MNIST-M → SVHN (real data)" };
         var order = new[] { "source-only", "dann", "source-only + AdaBN", "dann + AdaBN", "target-only", Uda.UdaRun.RowName, MeanTeacherRow, MeanTeacherAdaBnRow };
-        foreach (var d in new[] { forward, backward })
+        foreach (var d in directions)
         {
             var column = $"{d.Source} → {d.Target}";
             var cells = new Dictionary<string, double> { [Uda.UdaRun.RowName] = d.Uda.TargetAccuracy };
@@ -672,12 +673,11 @@ return new DannPart(src, tgt, AdaptationMethods.Name(mode), result.Target.Accura
                  $"Evaluation parts: {string.Join("; ", forward.Runs.Concat(backward.Runs).Select(r => r.Evaluation).Distinct())}. " +
                  "The study's columns were measured by the study on real SVHN and MNIST-M, not by this run." + EvaluationNoise(forward, backward));
         // How much SVHN this run had beside what the study had: with 5,000 images SVHN → MNIST-M learns from 6% of the study's source.
-        var directions = new[] { forward, backward };
         if (RealDigits() is not null && directions.Single(d => d.Source == "svhn").Runs[0].SourceTrainImages is var svhnTrain and > 0)
             report.P($"SVHN here: {svhnTrain:N0} training images from {Path.Combine(DatasetCatalog.ResolveRoot(o.DataRoot), "svhn")} " +
                      $"(evaluation: {directions.Single(d => d.Target == "svhn").Runs[0].Evaluation}); the study trained on SVHN's 73,257 training images " +
                      "and tested on its 26,032 test images" + (svhnTrain < 73_257 ? ", so the SVHN columns are not like for like." : "."));
-        foreach (var d in new[] { forward, backward })
+        foreach (var d in directions)
             report.P(Verdict.Adaptation(d.Source, d.Target, d.Runs.Single(r => r.Mode == "source-only").TargetAccuracy, d.Runs.Single(r => r.Mode == "dann").TargetAccuracy,
                                         d.Runs.Single(r => r.Mode == "target-only").TargetAccuracy, d.Uda.TargetAccuracy,
                                         d.Runs.Single(r => r.Mode == "mean-teacher").TargetAccuracy, d.Runs.Single(r => r.Mode == "mean-teacher").TargetAdaBn,
