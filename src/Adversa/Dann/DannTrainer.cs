@@ -125,7 +125,7 @@ public sealed class DannTrainer : ITrainer
         Model = DannModel.For(o).ToDevice();
         Optimizer = o.Optimizer.ToLowerInvariant() switch
         {
-            "adam" => optim.Adam(Model.parameters(), o.LearningRate),
+            "adam" => new Adam(Model.parameters(), o.LearningRate),
             "sgd" => optim.SGD(Model.parameters(), o.LearningRate, momentum: 0.9),
             _ => throw new AdversaException($"--optimizer must be adam or sgd, not '{o.Optimizer}'"),
         };

@@ -88,8 +88,8 @@ public abstract class GanTrainer : ITrainer
         manual_seed(s.Seed);
         G = buildG().ToDevice();
         Discriminator = buildD().ToDevice();
-        OptG = optim.Adam(G.parameters(), s.LearningRate, s.Beta1, s.Beta2);
-        OptD = optim.Adam(Discriminator.parameters(), s.LearningRate, s.Beta1, s.Beta2);
+        OptG = new Adam(G.parameters(), s.LearningRate, s.Beta1, s.Beta2);
+        OptD = new Adam(Discriminator.parameters(), s.LearningRate, s.Beta1, s.Beta2);
         _loader = GanSetup.Loader(data, s.Batch, s.Seed);
         FixedNoise = GanSetup.FixedNoise(sampleCount, s.Model.LatentSize, s.Seed);
         State = GanSetup.State(kind, recorded, data, G, Discriminator, OptG, OptD);

@@ -35,7 +35,7 @@ public sealed class AttributeClassifier : Module<Tensor, Tensor>
     public double Fit(ImageSet train, ImageSet heldOut, int attribute, int epochs, long seed, IProgressSink progress)
     {
         manual_seed(seed);
-        var opt = optim.Adam(parameters(), 1e-3);
+        var opt = new Training.Adam(parameters(), 1e-3);
         var loader = new DataLoader(train, 64, Gan.DcganTrainer.Transform, seed: seed);
         var hygiene = new MemoryHygiene(10);
         for (int epoch = 0; epoch < epochs; epoch++)

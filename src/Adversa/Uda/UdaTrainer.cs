@@ -138,7 +138,7 @@ public sealed class UdaTrainer : ITrainer, IDisposable
         // Two groups: the new head and classifiers (HeadLr throughout), the pretrained backbone (0 while frozen, FineTuneLr after).
         // Keeping the domain classifier at the head's rate matters: at the backbone's lower rate it falls behind and the
         // reversed gradient drives its accuracy to ~0 instead of chance.
-        Optimizer = optim.Adam(new TorchSharp.Modules.Adam.ParamGroup[]
+        Optimizer = new Adam(new TorchSharp.Modules.Adam.ParamGroup[]
         {
             new() { Parameters = Model.HeadParameters(), Options = new() { LearningRate = o.HeadLr } },
             new() { Parameters = Model.TopParameters(), Options = new() { LearningRate = 0 } },
