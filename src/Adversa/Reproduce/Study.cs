@@ -524,13 +524,9 @@ public sealed class Study(StudyOptions o, IProgressSink progress)
         });
     }
 
-    /// <summary>The first 16 hex digits of the SHA-256 of a part's stored file: a part computed from another part's checkpoint records it, so
-    /// it is computed again when that checkpoint was retrained (the path alone would stay the same).</summary>
-    string Fingerprint(string relativePath)
-    {
-        using var stream = File.OpenRead(Full(relativePath));
-        return Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(stream))[..16].ToLowerInvariant();
-    }
+    /// <summary>The fingerprint of the weights in another part's checkpoint: a part computed from it records it, so it is computed again when
+    /// that checkpoint's weights changed (the path alone would stay the same), and not when a retraining gave the same weights.</summary>
+    string Fingerprint(string relativePath) => Checkpoint.WeightsFingerprint(Full(relativePath));
 
     /// <summary>FID target as a multiple of the real-vs-real floor: 3x on the embedded faces (issue 15), 5x on CelebA's 5,340 (issue 16).</summary>
     double FidTarget => Faces == "celeba" ? 5 : 3;

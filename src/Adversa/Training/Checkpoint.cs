@@ -142,6 +142,25 @@ public sealed class Checkpoint
     }
 
     /// <summary>
+    /// The first 16 hex digits of a SHA-256 over the checkpoint's weights (its <c>modules/</c> entries, by name), not its time
+    /// stamp, metric history or optimizer state: what a result computed from the model depends on. The same seed retrained
+    /// gives the same fingerprint; any changed weight gives another.
+    /// </summary>
+    public static string WeightsFingerprint(string path)
+    {
+        using var zip = Open(path);
+        using var sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        foreach (var entry in zip.Entries.Where(e => e.FullName.StartsWith("modules/")).OrderBy(e => e.FullName, StringComparer.Ordinal))
+        {
+            sha.AppendData(System.Text.Encoding.UTF8.GetBytes(entry.FullName + "\n"));
+            using var s = entry.Open();
+            var buffer = new byte[1 << 16];
+            for (int n; (n = s.Read(buffer)) > 0;) sha.AppendData(buffer, 0, n);
+        }
+        return Convert.ToHexString(sha.GetHashAndReset())[..16].ToLowerInvariant();
+    }
+
+    /// <summary>
     /// The settings the checkpoint at <paramref name="path"/> was trained with that differ from <paramref name="now"/>'s, as
     /// "name: recorded -> now"; empty when resuming it continues the same run. A checkpoint of another kind differs in "kind".
     /// </summary>

@@ -46,4 +46,24 @@ public class CheckpointTests
         TensorAssert.SameState(trainer.Average!.Averaged, model); // still the average, found by its old name
         Assert.Empty(Checkpoint.ChangedSettings(path, new DannTrainer(source, target, options).State)); // so --resume accepts it
     }
+
+    [Fact]
+    public void TheWeightsFingerprintFollowsTheWeightsAndNotTheTimeStampOrHistory()
+    {
+        var options = new DannOptions("synth-svhn", "synth-mnistm", AdaptationMethod.SourceOnly, Epochs: 1, Batch: 32, Width: 8, Seed: 4);
+        using var source = DomainData.Load("synth-svhn", null, 64, 0.1, seed: 4);
+        using var target = DomainData.Load("synth-mnistm", null, 64, 0.1, seed: 4);
+        using var dir = new TempDir();
+        string Train(string name, DannOptions o)
+        {
+            TrainingLoop.Run(new DannTrainer(source, target, o), new LoopOptions(1, Path.Combine(dir.Path, name)), NullProgress.Instance);
+            return TrainingLoop.CheckpointPath(Path.Combine(dir.Path, name));
+        }
+        var first = Train("a", options);
+        var again = Train("b", options); // the same seed in another folder, written at another time
+        Assert.NotEqual(File.ReadAllBytes(first), File.ReadAllBytes(again)); // the files differ (meta.json's time stamp) ...
+        Assert.Equal(Checkpoint.WeightsFingerprint(first), Checkpoint.WeightsFingerprint(again)); // ... their weights do not
+        Assert.Matches("^[0-9a-f]{16}$", Checkpoint.WeightsFingerprint(first));
+        Assert.NotEqual(Checkpoint.WeightsFingerprint(first), Checkpoint.WeightsFingerprint(Train("c", options with { Seed = 5 })));
+    }
 }
