@@ -7,9 +7,9 @@ namespace Adversa.Training;
 /// TorchSharp's Adam with the same arithmetic, in the same order, on the same state (so the same numbers to the bit, and
 /// checkpoints written by either read with either), but without its allocations. TorchSharp's step computes each
 /// parameter's denominator as two new tensors (<c>sqrt(v)</c>, then that divided by <c>sqrt(1 - beta2^t)</c>) and keeps
-/// them all until the whole step ends, so every step maps, page-faults and unmaps about twice the model's size afresh;
-/// on ResNet18's layer2-4 (11 M parameters) that made the optimizer cost twice PyTorch's (<c>docs/benchmarks.md</c>).
-/// Here one scratch buffer, the size of the largest parameter, holds each denominator in turn.
+/// them all until the whole step ends, so every step maps, page-faults and unmaps about twice the model's size afresh.
+/// Here one scratch buffer, the size of the largest parameter, holds each denominator in turn: 176 against 220 ms per
+/// step on the improved UDA's 16 M trainable parameters, one thread (<c>adversa-bench uda-profile</c>, docs/benchmarks.md).
 /// It is named Adam because TorchSharp tags saved optimizer state with the class name: checkpoints written before it
 /// existed resume with it, and its own read with TorchSharp's. No AMSGrad, maximize or weight decay (Adversa uses none).
 /// </summary>
