@@ -72,5 +72,18 @@ public class AdamTests
         Step(b, reference, 9, bodyHasGradients: true);
         foreach (var (name, t) in a.state_dict())
             Assert.True(t.equal(b.state_dict()[name]).all().item<bool>(), $"{name} differs after resuming from Adversa's Adam's state");
+
+        // And back: TorchSharp's state (a checkpoint written before Adversa had its own Adam) resumes in Adversa's.
+        using var back = new MemoryStream();
+        using (var w = new BinaryWriter(back, System.Text.Encoding.UTF8, leaveOpen: true)) reference.save_state_dict(w);
+        var (c, _) = Twins();
+        c.load_state_dict(b.state_dict());
+        using var resumed = new Adversa.Training.Adam(c.parameters(), 1e-2);
+        back.Position = 0;
+        using (var r = new BinaryReader(back)) resumed.load_state_dict(r);
+        Step(b, reference, 10, bodyHasGradients: true);
+        Step(c, resumed, 10, bodyHasGradients: true);
+        foreach (var (name, t) in b.state_dict())
+            Assert.True(t.equal(c.state_dict()[name]).all().item<bool>(), $"{name} differs after resuming from TorchSharp's Adam's state");
     }
 }
