@@ -150,11 +150,11 @@ public sealed class Checkpoint
     {
         using var zip = Open(path);
         using var sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        var buffer = new byte[1 << 16];
         foreach (var entry in zip.Entries.Where(e => e.FullName.StartsWith("modules/")).OrderBy(e => e.FullName, StringComparer.Ordinal))
         {
             sha.AppendData(System.Text.Encoding.UTF8.GetBytes(entry.FullName + "\n"));
             using var s = entry.Open();
-            var buffer = new byte[1 << 16];
             for (int n; (n = s.Read(buffer)) > 0;) sha.AppendData(buffer, 0, n);
         }
         return Convert.ToHexString(sha.GetHashAndReset())[..16].ToLowerInvariant();
