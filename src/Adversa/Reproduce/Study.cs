@@ -166,7 +166,8 @@ public sealed partial class Study(StudyOptions o, IProgressSink progress)
         report.P($"Data: {(embedded ? "Adversa's embedded synthetic data (no files)" : $"data root {DatasetCatalog.ResolveRoot(o.DataRoot)}")}; faces {faces}, digit domains {a} and {b}. " +
                  $"Size '{o.Size.Name}', seed {o.Seed}. This run took {Minutes(clock.Elapsed.TotalSeconds)} wall clock " +
                  (reusedParts > 0 ? $"and reused {reusedParts} of {_timings.Count} parts finished by an earlier run " : "") +
-                 $"({Minutes(partSeconds)} of part time in all, per part in section 7{(o.Jobs > 1 ? $"; {o.Jobs} parts at a time, each in its own process" : "")}).");
+                 $"({Minutes(partSeconds)} of part time in all, per part in section 7{(o.Jobs > 1 ? $"; {o.Jobs} parts at a time, each in its own process" : "")})." +
+                 (Verdict.Budget(clock.Elapsed.TotalSeconds, o.Size.BudgetMinutes, _timings.Select(t => (t.Part, t.Seconds)).ToList(), reusedParts > 0) is { Length: > 0 } budget ? " " + budget : ""));
         if (embedded)
             report.P("The study's numbers (beside ours in every table) were measured on real SVHN, MNIST-M and CelebA; this run is on embedded stand-ins, " +
                      "so compare directions and gaps, not values. To run the same study on real data: " +

@@ -7,6 +7,7 @@ namespace Adversa.Reproduce;
 /// <param name="DcganCost">The same for the DCGAN part.</param>
 /// <param name="GanLearningRate">Adam's learning rate for both GANs' generator and discriminator.</param>
 /// <param name="UdaLearningRate">Adam's learning rate for the improved UDA's backbone once it fine-tunes (<c>uda train --lr</c>).</param>
+/// <param name="BudgetMinutes">The wall clock this size is meant to fit on 2 cores (the report says whether a run did); null: none.</param>
 public sealed record StudySize(
     string Name,
     int? Faces, int GanWidth, int GanLatent, int GanEpochs, int GanBatch, int FidSamples, int FidSize,
@@ -14,7 +15,7 @@ public sealed record StudySize(
     int? Digits, int DannEpochs, int DannBatch, int TsnePoints, int TsneIterations,
     int UdaSize, int UdaFrozenEpochs, int UdaFineTuneEpochs, int GanDiscriminatorWidth = 0,
     double GanInstanceNoise = 0.1, string GanDiffAugment = "", bool NeedsRealData = false, double AcganCost = 0.7, double DcganCost = 0.65,
-    double GanLearningRate = 2e-4, double UdaLearningRate = 2e-4)
+    double GanLearningRate = 2e-4, double UdaLearningRate = 2e-4, int? BudgetMinutes = null)
 {
     /// <summary>Seconds per part: what the tests run.</summary>
     public static readonly StudySize Tiny = new(Name: "tiny",
@@ -40,7 +41,8 @@ public sealed record StudySize(
         Faces: 3000, GanWidth: 32, GanLatent: 100, GanEpochs: 12, GanBatch: 32, FidSamples: 500, FidSize: 64, ControlPairs: 500, ClassifierEpochs: 3,
         Digits: 3000, DannEpochs: 16, DannBatch: 128, TsnePoints: 500, TsneIterations: 1000,
         UdaSize: 32, UdaFrozenEpochs: 2, UdaFineTuneEpochs: 20,
-        GanDiscriminatorWidth: 16, GanInstanceNoise: 0, GanDiffAugment: "color,translation", AcganCost: 0.3, DcganCost: 0.28, GanLearningRate: 5e-4);
+        GanDiscriminatorWidth: 16, GanInstanceNoise: 0, GanDiffAugment: "color,translation", AcganCost: 0.3, DcganCost: 0.28, GanLearningRate: 5e-4,
+        BudgetMinutes: 15);
     /// <summary>The study's epoch counts and sample sizes on all the data: many hours on a CPU.</summary>
     public static readonly StudySize Full = new(Name: "full",
         Faces: null, GanWidth: 64, GanLatent: 100, GanEpochs: 25, GanBatch: 64, FidSamples: 2500, FidSize: 112, ControlPairs: 1000, ClassifierEpochs: 3,
@@ -67,7 +69,7 @@ public sealed record StudySize(
         Digits: 5000, DannEpochs: 20, DannBatch: 128, TsnePoints: 1000, TsneIterations: 1000,
         UdaSize: 32, UdaFrozenEpochs: 2, UdaFineTuneEpochs: 18,
         GanInstanceNoise: 0, GanDiffAugment: "color,translation,cutout", NeedsRealData: true, AcganCost: 2.1, DcganCost: 2.0, GanLearningRate: 5e-4,
-        UdaLearningRate: 4e-4);
+        UdaLearningRate: 4e-4, BudgetMinutes: 180);
 
     /// <summary>Feature maps of the discriminator's first layer (0: as wide as the generator).</summary>
     public int DiscriminatorWidth => GanDiscriminatorWidth > 0 ? GanDiscriminatorWidth : GanWidth;

@@ -24,6 +24,26 @@ public static class Verdict
         : ratio <= 10 ? $"{Flag} FID is {ratio:F1}x the real-vs-real floor (target: at most {target:0.#}x): the generator has learnt the faces' layout, but its samples are still told apart from real ones."
         : $"{Flag} FID is {ratio:F1}x the real-vs-real floor (target: at most {target:0.#}x): the generator has not yet learnt the real faces' statistics.";
 
+    /// <summary>
+    /// The report's sentence on the run's wall clock against its size's budget: within it, or (flagged) over it with the two longest parts and
+    /// their share of the part time, so a reader sees where the time went; empty when the size has no budget or parts were reused (then the
+    /// wall clock is not that of a whole run).
+    /// </summary>
+    /// <param name="seconds">Wall clock of this invocation (the build not included).</param>
+    /// <param name="budgetMinutes">The size's budget on 2 cores; null: none.</param>
+    /// <param name="parts">Each part and its seconds.</param>
+    public static string Budget(double seconds, int? budgetMinutes, IReadOnlyList<(string Part, double Seconds)> parts, bool reused)
+    {
+        if (budgetMinutes is not int budget || reused || parts.Count == 0) return "";
+        if (seconds <= budget * 60) return $"That is within this size's budget of {budget} minutes on 2 cores.";
+        double total = parts.Sum(p => p.Seconds);
+        var longest = parts.OrderByDescending(p => p.Seconds).Take(2).ToList();
+        var named = string.Join(" and ", longest.Select(p => $"{p.Part} ({p.Seconds / 60:F1} min)"));
+        return $"{Flag} That is over this size's budget of {budget} minutes on 2 cores (by {(seconds / 60 - budget):F1} min, the build not included): its two longest parts, {named}, " +
+               $"take {100 * longest.Sum(p => p.Seconds) / Math.Max(1e-9, total):F0}% of the part time (section 7). 2-core machines differ about 2x in speed on this work " +
+               "(the main job took 13.6–14.0 min on an AMD EPYC and 25–27 min on an Intel Xeon model 167; docs/research-log.md).";
+    }
+
     /// <summary>The sentence under the attribute-control table.</summary>
     public static string Control(AttributeControlReport c)
     {

@@ -100,4 +100,18 @@ public class VerdictTests
         Assert.Contains("has learnt the faces' layout", Verdict.Fid(8, target: 5));
         Assert.Contains("has not yet learnt", Verdict.Fid(22.9, target: 5));
     }
+
+    [Fact]
+    public void BudgetVerdictFlagsAnOverrunWithItsLongestPartsAndStaysQuietWithoutAWholeRun()
+    {
+        (string, double)[] parts = [("dcgan", 300), ("uda-a-to-b", 600), ("dann-a-to-b", 100), ("uda-b-to-a", 600), ("tsne", 400)];
+        Assert.Equal("That is within this size's budget of 15 minutes on 2 cores.", Verdict.Budget(899, 15, parts, reused: false));
+        var over = Verdict.Budget(25 * 60 + 30, 15, parts, reused: false);
+        Assert.Equal(1, Flags(over));
+        Assert.Contains("by 10.5 min", over);
+        Assert.Contains("uda-a-to-b (10.0 min) and uda-b-to-a (10.0 min)", over);
+        Assert.Contains("take 60% of the part time", over);
+        Assert.Equal("", Verdict.Budget(25 * 60, 15, parts, reused: true));
+        Assert.Equal("", Verdict.Budget(25 * 60, null, parts, reused: false));
+    }
 }
