@@ -23,7 +23,8 @@ public sealed record StudySize(
         Digits: 256, DannEpochs: 1, DannBatch: 64, TsnePoints: 40, TsneIterations: 250,
         UdaSize: 32, UdaFrozenEpochs: 1, UdaFineTuneEpochs: 1);
     /// <summary>The main job: sized so the whole study runs within 15 minutes on 2 cores (two one-thread parts at a time; 13.6-14.0 minutes
-    /// measured on an AMD EPYC, seeds 1-3, 2026-12-02, commit bbc69a3; the Intel Xeon of earlier measurements was about 1.7 times slower).</summary>
+    /// measured on an AMD EPYC, seeds 1-3, 2026-12-02, commit bbc69a3; 24-28 minutes on an Intel Xeon model 167, seeds 1-3, 2026-12-03, commits
+    /// 4d8a725 and cba7b64, where the two improved-UDA parts take ~40% of the part time: the budget holds on one of the two CPUs).</summary>
     /// <remarks>GANs: 3,000 faces, 12 epochs of batch 32 (1,125 steps), a discriminator half the generator's width (at equal width
     /// D won outright within this budget: D(G(z)) ~ 0.002), samples from the generator averaged over the second half of training
     /// (development seed 7, 940 steps: FID 7,933 without averaging, 6,915 with it, and recognisable faces only with it).

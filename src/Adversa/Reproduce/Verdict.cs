@@ -41,7 +41,7 @@ public static class Verdict
         var named = string.Join(" and ", longest.Select(p => $"{p.Part} ({p.Seconds / 60:F1} min)"));
         return $"{Flag} That is over this size's budget of {budget} minutes on 2 cores (by {(seconds / 60 - budget):F1} min, the build not included): its two longest parts, {named}, " +
                $"take {100 * longest.Sum(p => p.Seconds) / Math.Max(1e-9, total):F0}% of the part time (section 7). 2-core machines differ about 2x in speed on this work " +
-               "(the main job took 13.6–14.0 min on an AMD EPYC and 25–27 min on an Intel Xeon model 167; docs/research-log.md).";
+               "(the main job took 13.6–14.0 min on an AMD EPYC and 24–28 min on an Intel Xeon model 167; docs/research-log.md).";
     }
 
     /// <summary>The sentence under the attribute-control table.</summary>
