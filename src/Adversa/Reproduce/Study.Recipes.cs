@@ -40,8 +40,9 @@ public sealed partial class Study
     /// seeds 7 and 8: 88.37 / 87.14% with it against 86.73 / 85.51% without and 85.31 / 83.88% at 4 pixels (SVHN → MNIST-M DANN, 20 epochs); on
     /// labelled MNIST-M (with colour jitter) it lowered held-out MNIST-M accuracy from 89.59 / 89.80% to 86.73 / 86.33% (MNIST-M → SVHN DANN), so MNIST-M's
     /// images are not shifted. Target accuracies played no part in the choice (docs/research-log.md).</para></summary>
-    DigitRecipe Recipe => RealDigits() is null ? new(EmbeddedDannBatchNorm, false, UdaTextureBlend, CleanTeacher: true)
-                                               : new(BatchNormMode.Joint, true, 0, CleanTeacher: false, SvhnShift: 2);
+    /// <remarks>Decided once per study (it looks for the data folders), not on every read.</remarks>
+    DigitRecipe Recipe => field ??= RealDigits() is null ? new(EmbeddedDannBatchNorm, false, UdaTextureBlend, CleanTeacher: true)
+                                                         : new(BatchNormMode.Joint, true, 0, CleanTeacher: false, SvhnShift: 2);
 
     BatchNormMode DannBatchNorm => Recipe.DannBatchNorm;
 

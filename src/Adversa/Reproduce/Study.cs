@@ -42,7 +42,8 @@ public sealed partial class Study(StudyOptions o, IProgressSink progress)
 
     /// <summary>Where part <paramref name="name"/> writes TensorBoard events (null: nowhere).</summary>
     string? LogDirOf(string name) => o.LogDir is null ? null : Path.Combine(o.LogDir, name);
-    string Faces => o.DataRoot is not null && Directory.Exists(Path.Combine(DatasetCatalog.ResolveRoot(o.DataRoot), "celeba")) ? "celeba" : "synth-faces";
+    /// <summary>The faces the GAN parts use: CelebA when the data root has it (looked for once), else the embedded ones.</summary>
+    string Faces => field ??= o.DataRoot is not null && Directory.Exists(Path.Combine(DatasetCatalog.ResolveRoot(o.DataRoot), "celeba")) ? "celeba" : "synth-faces";
     (string A, string B) Digits => RealDigits() ?? ("synth-svhn", "synth-mnistm");
 
     /// <summary>Runs (or reuses) every part, then writes the report; with <see cref="StudyOptions.Only"/> runs that chunk and writes nothing.</summary>
